@@ -1,0 +1,39 @@
+import type { SignedTreeHead } from '../tree-head.js';
+
+/** One stored record: its position, its canonical JSON (the RFC 9162 leaf) and that leaf's hash. */
+export interface StoredRecord {
+  index: number;
+  record: string;
+  leafHash: Buffer;
+}
+
+/** A row to insert; `index` is chosen by the store inside its exclusive section. */
+export interface NewRecord extends StoredRecord {
+  timestamp: string;
+  type: string;
+  requestId: string | null;
+}
+
+/**
+ * Where the ledger keeps records and tree heads. The ledger logic (hashing, group commit, signing)
+ * is written once; each store provides one total order with no gaps and no duplicate positions,
+ * even with several writer processes.
+ */
+export interface LedgerStore {
+  readonly kind: 'sqlite' | 'postgres';
+  /**
+   * In one exclusive, durable transaction: read the leaf hashes other writers appended at positions
+   * >= `knownSize`, then insert the rows `build(start)` makes for positions start, start+1, …
+   * Resolves after commit with the foreign leaves (positions knownSize … start-1) and `start`.
+   */
+  appendBatch(knownSize: number, build: (start: number) => NewRecord[]): Promise<{ start: number; foreign: Buffer[] }>;
+  /** Leaf hashes at positions >= from, in order (stops at the first gap). */
+  leafHashesFrom(from: number, to?: number): Promise<Buffer[]>;
+  /** Records in position order from `from` (keyset pages, so a missing position shows as a gap). */
+  scan(from?: number, pageSize?: number): AsyncIterable<StoredRecord[]>;
+  findByRequestId(requestId: string): Promise<StoredRecord[]>;
+  putHead(head: SignedTreeHead, node: string): Promise<void>;
+  heads(): Promise<SignedTreeHead[]>;
+  latestHead(): Promise<SignedTreeHead | undefined>;
+  close(): Promise<void>;
+}
