@@ -11,7 +11,7 @@ export function validate<S extends z.ZodType>(schema: S, body: unknown, status: 
   if (result.success) return result.data;
   const { path, message } = deepest(result.error.issues[0] as Issue, []);
   const param = fieldPath(path);
-  throw new WireError(status, `${what}: ${param ? `'${param}' ` : ''}${tidy(message)}`, param || undefined);
+  throw new WireError(status, `${what}: ${param ? `field '${param}': ` : ''}${tidy(message)}`, param || undefined);
 }
 
 interface Issue {
@@ -39,4 +39,7 @@ export function fieldPath(path: PropertyKey[]): string {
   return out;
 }
 
-const tidy = (message: string) => message.replace(/^Invalid input: /, '').replace(/received undefined$/, 'but it is missing');
+const tidy = (message: string) => {
+  const m = message.replace(/^Invalid input: /, '').replace(/received undefined$/, 'but it is missing');
+  return m.charAt(0).toLowerCase() + m.slice(1);
+};

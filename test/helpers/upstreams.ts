@@ -11,6 +11,7 @@
  *   up.setScript(() => ({ text: 'a b c d', chunks: 4, breakAfterChunks: 2 })); // socket destroyed mid-stream
  *   up.setScript(() => ({ streamErrorAfterChunks: 1 }));         // the vendor's own in-stream error event
  *   up.received;       // every request: { format, method, path, headers, body, model, stream }
+ *   startStandIn(undefined, { record: false, models: ['m1'] }); // load tests: keep nothing; custom model lists
  *   await up.close();
  *
  * Endpoints: POST /v1/chat/completions (OpenAI), GET /v1/models (OpenAI list, or Anthropic list when
@@ -93,7 +94,14 @@ export function lastUserText(req: ReceivedRequest): string {
 
 const defaultScript: Script = (req) => ({ text: `ok: ${lastUserText(req).length} chars` });
 
-export async function startStandIn(script?: Script, opts: { models?: string[] } = {}): Promise<StandIn> {
+export interface StandInOptions {
+  /** Ids for the model lists (default gpt-4o-mini, claude-sonnet-4-5, gemini-2.5-flash). */
+  models?: string[];
+  /** Keep every request in `received` (default true); turn off for load tests so memory stays flat. */
+  record?: boolean;
+}
+
+export async function startStandIn(script?: Script, opts: StandInOptions = {}): Promise<StandIn> {
   let current = script ?? defaultScript;
   const received: ReceivedRequest[] = [];
   const models = opts.models ?? ['gpt-4o-mini', 'claude-sonnet-4-5', 'gemini-2.5-flash'];
@@ -120,7 +128,7 @@ export async function startStandIn(script?: Script, opts: { models?: string[] } 
     const model = route.format === 'gemini' ? route.model! : String(body?.model ?? '');
     const stream = route.format === 'gemini' ? route.stream! : body?.stream === true;
     const r: ReceivedRequest = { format: route.format, method: req.method ?? 'POST', path, headers: req.headers, body, model, stream };
-    received.push(r);
+    if (opts.record !== false) received.push(r);
     const problem = missing(r);
     if (problem) return sendJson(res, 400, errorBody(r.format, 400, problem));
     const reply = await current(r);

@@ -78,6 +78,26 @@ describe('Anthropic codec: requests', () => {
     assert.deepEqual(codec.parseRequest(rendered), req);
   });
 
+  it('reads text carried in documents and search results (so screening sees it)', () => {
+    const req = codec.parseRequest({
+      model: 'm',
+      max_tokens: 10,
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'plain doc' } },
+            { type: 'document', source: { type: 'content', content: [{ type: 'text', text: 'content doc' }] } },
+            { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0=' } },
+            { type: 'search_result', source: 's', title: 't', content: [{ type: 'text', text: 'found it' }] },
+            { type: 'text', text: 'Summarise.' },
+          ],
+        },
+      ],
+    });
+    assert.equal(req.messages[0]!.content, 'plain doc\ncontent doc\nfound it\nSummarise.');
+  });
+
   it('rejects malformed requests naming the field', () => {
     expectWireError({ model: 'm', messages: [] }, 'max_tokens');
     expectWireError({ max_tokens: 5, messages: [] }, 'model');

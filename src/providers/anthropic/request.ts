@@ -18,20 +18,26 @@ const imageBlock = z.looseObject({
   ]),
 });
 const toolUseBlock = z.looseObject({ type: z.literal('tool_use'), id: z.string(), name: z.string(), input: z.unknown() });
+// Documents and search results can carry plain text: it is read as text so screening sees it.
+const documentBlock = z.looseObject({
+  type: z.literal('document'),
+  source: z.looseObject({ type: z.string(), data: z.string().optional(), content: z.union([z.string(), z.array(z.looseObject({ type: z.string() }))]).optional() }),
+});
+const searchResultBlock = z.looseObject({ type: z.literal('search_result'), content: z.array(textBlock) });
 const toolResultBlock = z.looseObject({
   type: z.literal('tool_result'),
   tool_use_id: z.string(),
-  content: z.union([z.string(), z.array(z.discriminatedUnion('type', [textBlock, imageBlock]))]).optional(),
+  content: z.union([z.string(), z.array(z.discriminatedUnion('type', [textBlock, imageBlock, documentBlock, searchResultBlock]))]).optional(),
   is_error: z.boolean().optional(),
 });
-// Blocks that carry nothing translatable (documents, thinking, server tools) are accepted as they are.
+// Blocks that carry nothing translatable (thinking, server tools) are accepted as they are.
 const otherBlock = z.looseObject({
-  type: z.literal(['document', 'thinking', 'redacted_thinking', 'server_tool_use', 'web_search_tool_result', 'search_result']),
+  type: z.literal(['thinking', 'redacted_thinking', 'server_tool_use', 'web_search_tool_result']),
 });
 
 const message = z.looseObject({
   role: z.enum(['user', 'assistant']),
-  content: z.union([z.string(), z.array(z.discriminatedUnion('type', [textBlock, imageBlock, toolUseBlock, toolResultBlock, otherBlock]))]),
+  content: z.union([z.string(), z.array(z.discriminatedUnion('type', [textBlock, imageBlock, toolUseBlock, toolResultBlock, documentBlock, searchResultBlock, otherBlock]))]),
 });
 
 const requestSchema = z.looseObject({
@@ -71,12 +77,32 @@ function image(block: Block): ImagePart | undefined {
   return undefined;
 }
 
+const joinTexts = (blocks: unknown): string =>
+  Array.isArray(blocks)
+    ? (blocks as Block[])
+        .filter((x) => x.type === 'text' && typeof x.text === 'string')
+        .map((x) => x.text)
+        .join('\n')
+    : '';
+
+/** Text inside a search result or a document with a plain-text or content source ('' for PDFs, files). */
+function nestedText(b: Block): string {
+  if (b.type === 'search_result') return joinTexts(b.content);
+  const src = b.source as { type: string; data?: string; content?: unknown };
+  if (src.type === 'text') return src.data ?? '';
+  if (src.type === 'content') return typeof src.content === 'string' ? src.content : joinTexts(src.content);
+  return '';
+}
+
 function textAndImages(blocks: readonly Block[], msg: ChatMessage): void {
   const texts: string[] = [];
   const images: ImagePart[] = [];
   for (const b of blocks) {
     if (b.type === 'text') texts.push(b.text ?? '');
-    else if (b.type === 'image') {
+    else if (b.type === 'document' || b.type === 'search_result') {
+      const text = nestedText(b);
+      if (text) texts.push(text);
+    } else if (b.type === 'image') {
       const img = image(b);
       if (img) images.push(img);
     }
