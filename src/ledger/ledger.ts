@@ -5,7 +5,7 @@ import { Frontier, leafHash } from './merkle.js';
 import { RecordText } from './record-text.js';
 import type { SigningKey } from './signing-key.js';
 import type { LedgerStore, NewRecord } from './stores/types.js';
-import { signTreeHead, type SignedTreeHead } from './tree-head.js';
+import { signTreeHead, verifyTreeHead, type SignedTreeHead } from './tree-head.js';
 import type { Ledger, LedgerEvent } from './types.js';
 
 interface Pending {
@@ -19,6 +19,7 @@ interface Pending {
 
 /** Upper bound on one group commit, so a burst cannot build one huge transaction. */
 const MAX_BATCH = 4096;
+const SYNC_PAGE = 50_000;
 
 /**
  * The append path: records are canonicalised and sealed at `append`, collected for
@@ -27,7 +28,7 @@ const MAX_BATCH = 4096;
  * leaves other nodes appended to a shared store, so a tree head always covers the global order.
  */
 export class MerkleLedger implements Ledger {
-  private readonly frontier = new Frontier();
+  private frontier = new Frontier();
   private pending: Pending[] = [];
   private timer?: NodeJS.Timeout;
   private flushing?: Promise<void>;
@@ -164,20 +165,38 @@ export class MerkleLedger implements Ledger {
       { tree_size: this.frontier.size, timestamp: new Date().toISOString(), root_hash: this.frontier.root().toString('hex'), key_id: this.key.keyId },
       this.key.privateKey,
     );
-    await this.store.putHead(head, this.nodeId);
+    await this.store.putHead(head, this.nodeId, this.frontier.snapshot());
     this.sinceHead = 0;
     return head;
   }
 
+  /** Start from the newest checkpoint whose frontier reproduces its own signed root, then read what came after. */
   private sync(): Promise<void> {
-    return this.exclusive(() => this.syncInside());
+    return this.exclusive(async () => {
+      const cp = await this.store.latestCheckpoint();
+      if (cp && cp.head.key_id === this.key.keyId && verifyTreeHead(cp.head, this.key.publicKey)) {
+        try {
+          const restored = Frontier.restore(cp.head.tree_size, cp.frontier);
+          if (restored.root().toString('hex') === cp.head.root_hash) this.frontier = restored;
+        } catch {
+          // A damaged checkpoint only costs time: fall back to reading every leaf.
+        }
+      }
+      await this.syncInside();
+      this.sinceHead = 0;
+    });
   }
 
   /** Take in leaves other writers appended since we last looked. */
   private async syncInside(): Promise<void> {
-    const leaves = await this.store.leafHashesFrom(this.frontier.size);
-    for (const leaf of leaves) this.frontier.push(leaf);
-    this.sinceHead += leaves.length;
+    // In pages, so opening a large ledger never holds every leaf hash in memory at once.
+    for (;;) {
+      const from = this.frontier.size;
+      const leaves = await this.store.leafHashesFrom(from, from + SYNC_PAGE);
+      for (const leaf of leaves) this.frontier.push(leaf);
+      this.sinceHead += leaves.length;
+      if (leaves.length < SYNC_PAGE) return;
+    }
   }
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {

@@ -49,6 +49,21 @@ export class Frontier {
     this.size++;
   }
 
+  /** The subtree roots, largest first: with the size, all it takes to carry on appending. */
+  snapshot(): Buffer[] {
+    return [...this.roots];
+  }
+
+  /** Rebuild from a snapshot; the heights follow from the size's set bits, high to low. */
+  static restore(size: number, roots: Buffer[]): Frontier {
+    const f = new Frontier();
+    for (let height = 52; height >= 0; height--) if (Math.floor(size / 2 ** height) % 2 === 1) f.heights.push(height);
+    if (f.heights.length !== roots.length) throw new Error(`a frontier of size ${size} has ${f.heights.length} roots, not ${roots.length}`);
+    f.roots.push(...roots);
+    f.size = size;
+    return f;
+  }
+
   /** MTH of the leaves pushed so far; folding right-to-left matches the RFC's split at the largest power of two. */
   root(): Buffer {
     if (this.roots.length === 0) return EMPTY_ROOT;

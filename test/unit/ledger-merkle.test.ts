@@ -37,6 +37,19 @@ test('frontier and full tree give the RFC root for every size', () => {
   assert.equal(tree.root(13).toString('hex'), mth(leaves.slice(0, 13)).toString('hex'));
 });
 
+test('a frontier restored from its snapshot carries on with the same roots', () => {
+  for (const cut of [0, 1, 5, 8, 13, 32, 33]) {
+    const original = new Frontier();
+    leaves.slice(0, cut).forEach((l) => original.push(l));
+    const restored = Frontier.restore(cut, original.snapshot());
+    for (let n = cut; n < 45; n++) {
+      restored.push(leaves[n]);
+      assert.equal(restored.root().toString('hex'), mth(leaves.slice(0, n + 1)).toString('hex'), `cut ${cut}, size ${n + 1}`);
+    }
+  }
+  assert.throws(() => Frontier.restore(5, [leaves[0]]), /has 2 roots/);
+});
+
 test('inclusion proofs verify for every leaf and fail when anything is changed', () => {
   const tree = new MerkleTree(leaves);
   for (const size of [1, 2, 3, 7, 8, 9, 31, 64, 70]) {

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { SignedTreeHead } from '../tree-head.js';
+import { checkpointOf, frontierText } from './sqlite.js';
 import type { LedgerStore, StoredRecord } from './types.js';
 
 const SCHEMA = `
@@ -19,7 +20,8 @@ CREATE TABLE IF NOT EXISTS ledger_heads (
   root_hash  TEXT NOT NULL,
   key_id     TEXT NOT NULL,
   signature  TEXT NOT NULL,
-  node       TEXT NOT NULL
+  node       TEXT NOT NULL,
+  frontier   TEXT                   -- hex subtree roots at tree_size (restart checkpoint; not trusted by verify)
 );
 CREATE INDEX IF NOT EXISTS ledger_heads_size ON ledger_heads(tree_size);
 `;
@@ -118,15 +120,22 @@ export async function openPostgresStore(url: string): Promise<LedgerStore> {
       const { rows } = await pool.query('SELECT idx, record, leaf_hash FROM ledger_records WHERE request_id = $1 ORDER BY idx', [id]);
       return rows.map(recordOf);
     },
-    async putHead(h, node) {
-      await pool.query('INSERT INTO ledger_heads (tree_size, timestamp, root_hash, key_id, signature, node) VALUES ($1, $2, $3, $4, $5, $6)', [
+    async putHead(h, node, frontier) {
+      await pool.query('INSERT INTO ledger_heads (tree_size, timestamp, root_hash, key_id, signature, node, frontier) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
         h.tree_size,
         h.timestamp,
         h.root_hash,
         h.key_id,
         h.signature,
         node,
+        frontier ? frontierText(frontier) : null,
       ]);
+    },
+    async latestCheckpoint() {
+      const { rows } = await pool.query(
+        'SELECT tree_size, timestamp, root_hash, key_id, signature, frontier FROM ledger_heads WHERE frontier IS NOT NULL ORDER BY tree_size DESC, id DESC LIMIT 1',
+      );
+      return checkpointOf(rows[0]);
     },
     async heads() {
       const { rows } = await pool.query('SELECT tree_size, timestamp, root_hash, key_id, signature FROM ledger_heads ORDER BY tree_size, id');

@@ -21,12 +21,21 @@ CREATE TABLE IF NOT EXISTS ledger_heads (
   root_hash  TEXT NOT NULL,
   key_id     TEXT NOT NULL,
   signature  TEXT NOT NULL,
-  node       TEXT NOT NULL
+  node       TEXT NOT NULL,
+  frontier   TEXT                   -- hex subtree roots at tree_size (restart checkpoint; not trusted by verify)
 );
 CREATE INDEX IF NOT EXISTS ledger_heads_size ON ledger_heads(tree_size);
 `;
 
 type HeadRow = Omit<SignedTreeHead, never>;
+
+export const frontierText = (roots: Buffer[]) => roots.map((r) => r.toString('hex')).join(',');
+export function checkpointOf(row: (SignedTreeHead & { frontier: string }) | undefined) {
+  if (!row) return undefined;
+  const { frontier, ...head } = row;
+  const fields = { tree_size: Number(head.tree_size), timestamp: head.timestamp, root_hash: head.root_hash, key_id: head.key_id, signature: head.signature };
+  return { head: fields, frontier: frontier ? frontier.split(',').map((h) => Buffer.from(h, 'hex')) : [] };
+}
 
 /** The embedded default store: one SQLite file in WAL mode. */
 export function openSqliteStore(file: string): LedgerStore {
@@ -47,9 +56,12 @@ export function openSqliteStore(file: string): LedgerStore {
   const page = db.prepare('SELECT idx, record, leaf_hash FROM ledger_records WHERE idx >= ? ORDER BY idx LIMIT ?').raw();
   const byRequest = db.prepare('SELECT idx, record, leaf_hash FROM ledger_records WHERE request_id = ? ORDER BY idx').raw();
   const insertHead = db.prepare(
-    'INSERT INTO ledger_heads (tree_size, timestamp, root_hash, key_id, signature, node) VALUES (?, ?, ?, ?, ?, ?)',
+    'INSERT INTO ledger_heads (tree_size, timestamp, root_hash, key_id, signature, node, frontier) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   const allHeads = db.prepare('SELECT tree_size, timestamp, root_hash, key_id, signature FROM ledger_heads ORDER BY tree_size, id');
+  const lastCheckpoint = db.prepare(
+    'SELECT tree_size, timestamp, root_hash, key_id, signature, frontier FROM ledger_heads WHERE frontier IS NOT NULL ORDER BY tree_size DESC, id DESC LIMIT 1',
+  );
   const lastHead = db.prepare('SELECT tree_size, timestamp, root_hash, key_id, signature FROM ledger_heads ORDER BY tree_size DESC, id DESC LIMIT 1');
 
   const contiguous = (rows: unknown[][], from: number): Buffer[] => {
@@ -88,7 +100,9 @@ export function openSqliteStore(file: string): LedgerStore {
       }
     },
     findByRequestId: async (id) => (byRequest.all(id) as unknown[][]).map(toRecord),
-    putHead: async (h, node) => void insertHead.run(h.tree_size, h.timestamp, h.root_hash, h.key_id, h.signature, node),
+    putHead: async (h, node, frontier) =>
+      void insertHead.run(h.tree_size, h.timestamp, h.root_hash, h.key_id, h.signature, node, frontier ? frontierText(frontier) : null),
+    latestCheckpoint: async () => checkpointOf(lastCheckpoint.get() as (HeadRow & { frontier: string }) | undefined),
     heads: async () => allHeads.all() as HeadRow[],
     latestHead: async () => lastHead.get() as HeadRow | undefined,
     close: async () => void db.close(),

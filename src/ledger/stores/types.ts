@@ -32,7 +32,10 @@ export interface LedgerStore {
   /** Records in position order from `from` (keyset pages, so a missing position shows as a gap). */
   scan(from?: number, pageSize?: number): AsyncIterable<StoredRecord[]>;
   findByRequestId(requestId: string): Promise<StoredRecord[]>;
-  putHead(head: SignedTreeHead, node: string): Promise<void>;
+  /** Store a tree head; `frontier` (the subtree roots at that size) lets a restart skip re-reading every leaf. */
+  putHead(head: SignedTreeHead, node: string, frontier?: Buffer[]): Promise<void>;
+  /** The newest head stored with a frontier. */
+  latestCheckpoint(): Promise<{ head: SignedTreeHead; frontier: Buffer[] } | undefined>;
   heads(): Promise<SignedTreeHead[]>;
   latestHead(): Promise<SignedTreeHead | undefined>;
   close(): Promise<void>;
