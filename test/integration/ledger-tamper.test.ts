@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { parseConfig } from '../../src/config/load.js';
 import { openLedger } from '../../src/ledger/index.js';
 import { leafHash } from '../../src/ledger/merkle.js';
+import { verifyInclusionProof } from '../../src/ledger/prove.js';
 
 /**
  * Tampering with a stored record in every way — modified, deleted, inserted, reordered, truncated —
@@ -79,6 +80,34 @@ test('an untouched ledger verifies', () => {
   const r = verifyAfter(() => {});
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /OK: 40 records/);
+});
+
+test('audit prove prints a checkable inclusion proof; audit export prints sealed records', () => {
+  const copy = join(dir, 'prove-copy.db');
+  copyFileSync(pristine, copy);
+  const config = configFor(copy);
+  const proved = cli(['audit', 'prove', '--config', config, '--request', 'req-13']);
+  assert.equal(proved.code, 0, proved.stderr);
+  const proof = JSON.parse(proved.stdout);
+  assert.equal(proof.index, 13);
+  assert.equal(proof.tree_head.tree_size, 40);
+  assert.ok(verifyInclusionProof(proof));
+  assert.equal(verifyInclusionProof({ ...proof, record: proof.record.replace('"allow"', '"block"') }), false);
+  assert.equal(verifyInclusionProof({ ...proof, index: 12 }), false);
+
+  const missing = cli(['audit', 'prove', '--config', config, '--request', 'no-such-request']);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /no record for request no-such-request/);
+
+  const exported = cli(['audit', 'export', '--config', config, '--from', '2000-01-01T00:00:00Z']);
+  assert.equal(exported.code, 0, exported.stderr);
+  const lines = exported.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(lines.length, 40);
+  assert.equal(lines[13].record.request_id, 'req-13');
+  assert.match(lines[13].record.content.prompt.digest, /^hmac-sha256:/);
+  assert.equal(exported.stdout.includes('prompt 1-5'), false, 'content stays sealed');
+  const none = cli(['audit', 'export', '--config', config, '--to', '2000-01-01T00:00:00Z']);
+  assert.equal(none.stdout, '');
 });
 
 test('a modified record is named by position', () => {
