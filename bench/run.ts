@@ -1,0 +1,172 @@
+/**
+ * `npm run bench`: Redline vs the Portkey gateway vs the direct upstream, one after the other in one
+ * run on one machine. Every system and every load generator is its own process.
+ *
+ *   node dist/bench/run.js [--duration 10] [--warmup 2] [--systems direct,portkey,redline]
+ *                          [--no-detector] [--profile] [--out bench/results/latest.json]
+ *
+ * Per system: c=1 and c=32 closed-loop load with autocannon, then streaming time to first token at
+ * c=1; the gateway's peak RSS over all of it. Figures are printed as a table and written as JSON.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, freemem, totalmem, release } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { LoadResult, LoadSpec } from './load.js';
+import { MemorySampler } from './memory.js';
+import { profileRedline } from './profile.js';
+import { chatBody, PACED_MODEL, PROMPT } from './prompt.js';
+import { figures, table, targets, fmt, type SystemRun } from './report.js';
+import { ANSWER_TEXT } from './standin-answers.js';
+import { runJson, startService, freePort, type Service } from './processes.js';
+import { direct, portkey, redline, REPO_ROOT, type Target, type Upstreams } from './systems.js';
+import type { TtftResult, TtftSpec } from './ttft.js';
+
+const { values: opt } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '2' },
+    systems: { type: 'string', default: 'direct,portkey,redline' },
+    'no-detector': { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+    out: { type: 'string', default: join(REPO_ROOT, 'bench', 'results', 'latest.json') },
+  },
+});
+const durationSec = Number(opt.duration);
+const warmupSec = Number(opt.warmup);
+const systems = new Set(opt.systems.split(','));
+/** Paced stand-in: one streamed chunk (a word) every 2 ms, a fast model's pace. */
+const PACED_CHUNK_MS = 2;
+const here = dirname(new URL(import.meta.url).pathname);
+const script = (name: string) => join(here, `${name}.js`);
+
+function say(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+/** One non-streamed request: the system must answer 200 with the stand-in's text before it is loaded. */
+async function check(t: Target): Promise<void> {
+  const res = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', ...t.headers }, body: chatBody(false) });
+  const text = await res.text();
+  if (res.status !== 200 || !text.includes(ANSWER_TEXT)) {
+    // The error body is the gateway's own message (a refusal or a config error), not model content.
+    throw new Error(`${t.name}: sanity request answered ${res.status}: ${text.slice(0, 300)}`);
+  }
+}
+
+async function load(t: Target, connections: number): Promise<LoadResult> {
+  const spec: LoadSpec = { url: t.url, headers: t.headers, body: chatBody(false), connections, durationSec, warmupSec };
+  const r = await runJson<LoadResult>(script('load'), [JSON.stringify(spec)]);
+  say(`  ${t.name} c=${connections}: ${fmt(r.rps, 0)} req/s, p50 ${fmt(r.latencyMs.p50, 3)} ms, p99 ${fmt(r.latencyMs.p99, 3)} ms, non-2xx ${r.non2xx}, errors ${r.errors}`);
+  return r;
+}
+
+async function ttft(t: Target, paced: boolean): Promise<TtftResult> {
+  const at = paced ? t.paced : t;
+  const spec: TtftSpec = { url: at.url, headers: at.headers, body: chatBody(true, paced ? PACED_MODEL : undefined), durationSec: Math.max(3, durationSec / 2), warmupSec };
+  const r = await runJson<TtftResult>(script('ttft'), [JSON.stringify(spec)]);
+  say(
+    `  ${t.name} stream (${paced ? 'paced' : 'burst'} upstream): first token p50 ${fmt(r.firstTokenMs.p50, 3)} ms, p99 ${fmt(r.firstTokenMs.p99, 3)} ms over ${r.requests} streams, failures ${r.failures}`,
+  );
+  return r;
+}
+
+async function measure(t: Target): Promise<SystemRun> {
+  await check(t);
+  const mem = t.service ? new MemorySampler(t.service.pid) : undefined;
+  try {
+    const c1 = await load(t, 1);
+    const c32 = await load(t, 32);
+    const stream = await ttft(t, false);
+    const streamPaced = await ttft(t, true);
+    const m = mem?.stop() ?? { peakRssMb: null, maxSampledRssMb: null };
+    if (m.peakRssMb !== null) say(`  ${t.name} peak RSS ${m.peakRssMb} MB`);
+    return { c1, c32, ttft: stream, ttftPaced: streamPaced, ...m };
+  } finally {
+    mem?.stop();
+    await t.stop();
+  }
+}
+
+function machine() {
+  const c = cpus();
+  return { cpu: c[0]?.model ?? 'unknown', cores: c.length, memoryGb: Math.round(totalmem() / 2 ** 30), freeMemoryGb: Math.round(freemem() / 2 ** 30), node: process.version, kernel: release() };
+}
+
+async function main(): Promise<void> {
+  const started = new Date().toISOString();
+  say(`machine: ${JSON.stringify(machine())}`);
+  const up: Upstreams = { burst: await freePort(), paced: await freePort() };
+  const standins: Service[] = [
+    await startService('stand-in', process.execPath, [script('standin-upstream'), '--port', String(up.burst)], up.burst),
+    await startService('stand-in (paced)', process.execPath, [script('standin-upstream'), '--port', String(up.paced), '--chunk-delay-ms', String(PACED_CHUNK_MS)], up.paced),
+  ];
+  const runs: Partial<Record<Target['name'], SystemRun>> = {};
+  const errors: string[] = [];
+  let profile: Awaited<ReturnType<typeof profileRedline>> | undefined;
+  try {
+    say('direct upstream (baseline)…');
+    runs.direct = await measure(direct(up));
+    for (const [name, start] of [
+      ['portkey', portkey],
+      ['redline', redline],
+    ] as const) {
+      if (!systems.has(name)) continue;
+      say(`${name}…`);
+      try {
+        runs[name] = await measure(await start(up));
+      } catch (err) {
+        errors.push(`${name}: ${(err as Error).message}`);
+        say(`  ${name} FAILED: ${(err as Error).message}`);
+      }
+    }
+    if (opt.profile && systems.has('redline')) {
+      say('redline under --cpu-prof…');
+      profile = await profileRedline(up, durationSec).catch((err: Error) => (errors.push(`profile: ${err.message}`), undefined));
+    }
+  } finally {
+    await Promise.all(standins.map((s) => s.stop()));
+  }
+
+  let detector: Record<string, number> | undefined;
+  if (!opt['no-detector']) {
+    say('detector alone (one core, 1 KB prompts)…');
+    detector = await runJson<Record<string, number>>(script('screen-rate'), [String(Math.max(3, durationSec / 2))]).catch((err: Error) => {
+      errors.push(`detector: ${err.message}`);
+      return undefined;
+    });
+  }
+
+  const base = runs.direct!;
+  const pk = runs.portkey ? figures(runs.portkey, base) : undefined;
+  const rl = runs.redline ? figures(runs.redline, base) : undefined;
+  const out = {
+    started,
+    finished: new Date().toISOString(),
+    machine: machine(),
+    settings: { durationSec, warmupSec, pacedChunkMs: PACED_CHUNK_MS, promptChars: PROMPT.length, requestBytes: Buffer.byteLength(chatBody(false)) },
+    figures: { portkey: pk, redline: rl },
+    ratiosRedlineOverPortkey: pk && rl ? { throughputC32: rl.rps32 / pk.rps32, addedC1P50: rl.addedC1P50 / pk.addedC1P50, addedC1P99: rl.addedC1P99 / pk.addedC1P99, peakRss: (rl.peakRssMb ?? NaN) / (pk.peakRssMb ?? NaN), addedTtftP50: rl.addedTtftP50 / pk.addedTtftP50 } : undefined,
+    targets: rl ? targets(rl, pk) : undefined,
+    detector,
+    profile,
+    raw: runs,
+    errors,
+  };
+  mkdirSync(dirname(resolve(opt.out)), { recursive: true });
+  writeFileSync(resolve(opt.out), `${JSON.stringify(out, null, 2)}\n`);
+
+  const lines = ['', table(base, pk, rl), ''];
+  for (const t of out.targets ?? []) lines.push(`${t.met ? 'met    ' : 'NOT met'}  ${t.target}: ${t.value}`);
+  if (detector) lines.push(`detector alone: ${fmt(detector.screensPerSecPerCore, 0)} screens/s per core on 1 KB prompts (${fmt(detector.meanUs, 1)} µs each)`);
+  if (profile) lines.push('', 'Redline CPU profile under c=32 load, top self time:', ...profile.top.map((h) => `  ${fmt(h.percent, 1).padStart(5)}%  ${h.where}`));
+  for (const e of errors) lines.push(`error: ${e}`);
+  lines.push(`written: ${resolve(opt.out)}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+  if (errors.length) process.exitCode = 1;
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench: ${(err as Error).stack ?? String(err)}\n`);
+  process.exitCode = 1;
+});

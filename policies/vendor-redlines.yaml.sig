@@ -1,0 +1,1 @@
+fz30JeyGFsF383jnIw1xq+CNau8S54q+OaWkzKLAl8wDYyq41GwsvPNRPfGL7EdOfrZUv2HKHgjevh8+NoayBQ==

@@ -1,0 +1,98 @@
+/**
+ * Stage 2: find payloads hidden in encodings (base64, hex, %-encoding, rot13) and return their
+ * decoded text so it is screened like any other text. Only decodings that look like language are
+ * kept, so random ids and hashes do not produce noise.
+ */
+
+const BASE64_RUN = /[A-Za-z0-9+/_-]{16,}={0,2}/g;
+const HEX_RUN = /\b(?:[0-9a-fA-F]{2}[\s:]?){8,}\b/g;
+const URL_ESCAPE = /%[0-9a-fA-F]{2}/g;
+// Frequent English words: a rot13 payload has none of them, its decoding has several.
+const COMMON = /\b(?:the|and|to|of|a|in|is|that|for|it|you|with|on|without|every|all|any|this|from|by|their|them|who|each|when|then|no|our)\b/g;
+const ROT13_MARKER = /\b(?:rot-?13|caesar|rotate by 13)\b/i;
+
+/** Printable-text check: mostly letters and spaces, few control or high bytes. */
+function looksLikeText(s: string): boolean {
+  if (s.length < 6) return false;
+  let letters = 0;
+  let bad = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 32) letters++;
+    else if (c < 9 || (c > 13 && c < 32) || c === 0xfffd) bad++;
+  }
+  return bad === 0 && letters / s.length > 0.7 && s.includes(' ');
+}
+
+export function rot13(s: string): string {
+  return s.replace(/[a-zA-Z]/g, (c) => {
+    const base = c <= 'Z' ? 65 : 97;
+    return String.fromCharCode(((c.charCodeAt(0) - base + 13) % 26) + base);
+  });
+}
+
+function countCommon(s: string): number {
+  return s.toLowerCase().match(COMMON)?.length ?? 0;
+}
+
+/**
+ * Decoded payloads found in `text` (raw, before normalisation, since decoding is case-sensitive).
+ * Nested encodings (base64 of hex, …) are followed up to `depth` levels.
+ */
+export function decodePayloads(text: string, depth = 2): string[] {
+  const out: string[] = [];
+  collect(text, depth, out);
+  return out;
+}
+
+function collect(text: string, depth: number, out: string[]): void {
+  if (depth <= 0 || text.length < 8) return;
+  const found: string[] = [];
+  if (text.length >= 16 && hasLongRun(text)) {
+    for (const m of text.matchAll(BASE64_RUN)) {
+      const run = m[0];
+      // Plain long words (no digits, no case changes) are not base64 worth decoding.
+      if (!/[A-Z]/.test(run) || !/[a-z]/.test(run)) continue;
+      const decoded = Buffer.from(run.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
+      if (looksLikeText(decoded)) found.push(decoded);
+    }
+    for (const m of text.matchAll(HEX_RUN)) {
+      const hex = m[0].replace(/[\s:]/g, '');
+      if (hex.length % 2) continue;
+      const decoded = Buffer.from(hex, 'hex').toString('utf8');
+      if (looksLikeText(decoded)) found.push(decoded);
+    }
+  }
+  if (text.includes('%') && (text.match(URL_ESCAPE)?.length ?? 0) >= 3) {
+    try {
+      const decoded = decodeURIComponent(text.replace(/\+/g, ' '));
+      if (decoded !== text) found.push(decoded);
+    } catch {
+      /* malformed escapes: nothing to decode */
+    }
+  }
+  // rot13 is only tried on text that is not already English (few common words), or when announced.
+  // Judge "is this English?" on a prefix: a 1 KB prompt costs the same as a short one.
+  const sample = text.length > 300 ? text.slice(0, 300) : text;
+  const common = countCommon(sample);
+  if (ROT13_MARKER.test(text) || common < (sample.length / 6) * 0.08) {
+    const rotated = rot13(text);
+    if (countCommon(rotated.slice(0, 300)) > Math.max(2, common * 2)) found.push(rotated);
+  }
+  for (const f of found) {
+    out.push(f);
+    collect(f, depth - 1, out);
+  }
+}
+
+/** Is there a run of 16+ characters with no space or punctuation? (Cheap gate before the regexes.) */
+function hasLongRun(s: string): boolean {
+  let run = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const ok = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 47 || c === 61 || c === 95 || c === 45;
+    run = ok ? run + 1 : 0;
+    if (run >= 16) return true;
+  }
+  return false;
+}

@@ -1,0 +1,151 @@
+import type { CategoryScore, Decision, Scope, Segment, Stage } from '../policy/types.js';
+import { ACTION_RANK, type EffectiveCategory, type EffectivePolicy, type PolicyAction } from '../policy/schema.js';
+import type { Classifier } from './classifier.js';
+import { decodePayloads } from './decode.js';
+import { ExemplarScorer } from './exemplars.js';
+import { normalise } from './normalise.js';
+import { RuleSet } from './rules.js';
+
+/**
+ * The synchronous screening pipeline for one effective policy: normalise → decode → rules →
+ * classifier. The conversation is screened as a whole per scope (so a request split across turns
+ * or hidden in a system prompt is seen together) and segment by segment (so one bad turn is not
+ * diluted by a long harmless conversation); each category keeps its highest score.
+ */
+
+export interface CategoryResult {
+  category: EffectiveCategory;
+  score: number;
+  rules: string[];
+  /** Decision for this category before any judge. */
+  decision: Decision;
+  /** Some rule decided it (the judge is not asked to overturn rules). */
+  ruled: boolean;
+}
+
+export interface Screening {
+  decision: Decision;
+  results: CategoryResult[];
+  stages: Stage[];
+}
+
+interface Best {
+  score: number;
+  rules: Set<string>;
+  ruleRank: number;
+  /** The category's evidence condition held somewhere (or it has none). */
+  evidence: boolean;
+}
+
+const WINDOW = 2000;
+const REVIEW_RULE_SCORE = 0.65;
+
+export class Detector {
+  readonly rules: RuleSet;
+  private readonly exemplars = new Map<string, ExemplarScorer>();
+
+  constructor(
+    readonly policy: EffectivePolicy,
+    private readonly classifier: Classifier,
+  ) {
+    this.rules = new RuleSet(policy);
+    classifier.bindConcepts(this.rules.conceptNames);
+    const trained = new Set(classifier.categories);
+    for (const c of policy.categories) {
+      if (trained.has(c.id)) continue;
+      const ex = new ExemplarScorer(c.examples, c.negatives, classifier, this.rules);
+      if (ex.usable) this.exemplars.set(c.id, ex);
+    }
+  }
+
+  screen(segments: Segment[]): Screening {
+    const stages: Stage[] = ['normalise', 'rules', 'classifier'];
+    const items: Array<{ scope: Scope; text: string }> = [];
+    const perScope = new Map<Scope, string[]>();
+    let decoded = false;
+    for (const seg of segments) {
+      if (!seg.text) continue;
+      const n = normalise(seg.text);
+      let list = perScope.get(seg.scope);
+      if (!list) perScope.set(seg.scope, (list = []));
+      list.push(n);
+      for (const payload of decodePayloads(seg.text)) {
+        decoded = true;
+        const p = normalise(payload);
+        list.push(p);
+        items.push({ scope: seg.scope, text: p });
+      }
+    }
+    if (decoded) stages.splice(1, 0, 'decode');
+    for (const [scope, texts] of perScope) {
+      if (texts.length > 1) for (const t of texts) items.push({ scope, text: t });
+      const joined = texts.length > 1 ? texts.join(' \n ') : texts[0]!;
+      items.push({ scope, text: joined });
+      // Long texts are also read in overlapping windows so a short request is not averaged away.
+      if (joined.length > WINDOW * 2) {
+        for (let at = 0; at < joined.length; at += WINDOW / 2) items.push({ scope, text: joined.slice(at, at + WINDOW) });
+      }
+    }
+
+    const best = new Map<string, Best>();
+    for (const c of this.policy.categories) best.set(c.id, { score: 0, rules: new Set(), ruleRank: 0, evidence: !this.rules.evidence.has(c.id) });
+    for (const item of items) this.scoreText(item.scope, item.text, best);
+
+    const results: CategoryResult[] = [];
+    let decision: Decision = 'allow';
+    for (const c of this.policy.categories) {
+      const b = best.get(c.id)!;
+      const cap = ACTION_RANK[c.action];
+      let rank = Math.min(b.ruleRank, cap);
+      if (!b.evidence && b.ruleRank === 0) b.score = Math.min(b.score, c.thresholds.review / 2);
+      if (b.score >= c.thresholds.block) rank = Math.max(rank, cap);
+      else if (b.score >= c.thresholds.review) rank = Math.max(rank, Math.min(ACTION_RANK.review, cap));
+      const d = toDecision(rank);
+      results.push({ category: c, score: b.score, rules: [...b.rules], decision: d, ruled: b.ruleRank > 0 });
+      if (severity(d) > severity(decision)) decision = d;
+    }
+    return { decision, results, stages };
+  }
+
+  private scoreText(scope: Scope, text: string, best: Map<string, Best>): void {
+    const hits = this.rules.concepts(text);
+    for (const [id, test] of this.rules.evidence) {
+      const b = best.get(id)!;
+      if (!b.evidence && test(text, hits)) b.evidence = true;
+    }
+    for (const r of this.rules.rules) {
+      const cat = this.policy.categories.find((c) => c.id === r.category)!;
+      if (!cat.scopes.includes(scope) || !r.test(text, hits)) continue;
+      const b = best.get(r.category)!;
+      b.rules.add(r.id);
+      b.ruleRank = Math.max(b.ruleRank, ACTION_RANK[r.action]);
+      b.score = Math.max(b.score, r.action === 'block' ? 1 : REVIEW_RULE_SCORE);
+    }
+    const x = this.classifier.features(text, hits);
+    for (const c of this.policy.categories) {
+      if (!c.scopes.includes(scope)) continue;
+      const s = this.classifier.score(c.id, x) ?? this.exemplars.get(c.id)?.score(x.mean) ?? 0;
+      const b = best.get(c.id)!;
+      if (s > b.score) b.score = s;
+    }
+  }
+}
+
+export function toDecision(rank: number): Decision {
+  return rank >= ACTION_RANK.block ? 'block' : rank >= ACTION_RANK.review ? 'review' : 'allow';
+}
+
+export function severity(d: Decision): number {
+  return d === 'block' ? 2 : d === 'review' ? 1 : 0;
+}
+
+export function actionDecision(a: PolicyAction): Decision {
+  return toDecision(ACTION_RANK[a]);
+}
+
+export function contributing(results: CategoryResult[]): CategoryScore[] {
+  return results
+    .filter((r) => r.decision !== 'allow' || r.rules.length > 0 || r.score >= r.category.thresholds.review)
+    .map((r) => ({ id: r.category.id, score: Math.round(r.score * 1000) / 1000 }))
+    .sort((a, b) => b.score - a.score);
+}

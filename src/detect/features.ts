@@ -1,0 +1,133 @@
+import type { Embeddings } from './embeddings.js';
+import type { ConceptHits } from './rules.js';
+import { STOPWORD_HASHES, mix } from './tokens.js';
+
+/**
+ * Feature vector shared by training and inference (one sparse vector per text):
+ *   [0, dims)                 mean unit word vector of content words (generalises across wording)
+ *   [dims, dims+C)            policy concepts present (engagement verb, "without operator", "everyone", …)
+ *   [dims+C, dims+C+C*C)      pairs of concepts present together (what the red lines are about:
+ *                             selection AND engagement AND no human; scale AND personal data)
+ *   [hashBase, hashBase+2^b)  hashed word unigrams and bigrams, scaled by 1/sqrt(count)
+ * Words are hashed while the text is scanned, so no token strings are allocated on the hot path.
+ */
+
+export interface FeatureLayout {
+  dims: number;
+  concepts: number;
+  hashBits: number;
+}
+
+export interface SparseVector {
+  idx: Int32Array;
+  val: Float32Array;
+  /** Number of used entries in idx/val (the arrays may be longer scratch buffers). */
+  length: number;
+  /** Mean unit word vector (also used for nearest-neighbour exemplars). */
+  mean: Float32Array;
+  /** Concept bits in model order (input of the hidden layer with `mean`). */
+  concepts: Uint8Array;
+}
+
+/** Dense input of the hidden layer: mean word vector then concept bits. */
+export function denseInput(x: SparseVector, out: Float32Array | Float64Array): Float32Array | Float64Array {
+  out.set(x.mean, 0);
+  for (let i = 0; i < x.concepts.length; i++) out[x.mean.length + i] = x.concepts[i]!;
+  return out;
+}
+
+const EMBED_WEIGHT = 2;
+
+export function featureCount(l: FeatureLayout): number {
+  return hashBase(l) + (1 << l.hashBits);
+}
+
+export function hashBase(l: FeatureLayout): number {
+  return l.dims + l.concepts + l.concepts * l.concepts;
+}
+
+/** Reusable buffers so a screen allocates almost nothing (evaluation is synchronous). */
+export class Scratch {
+  idx = new Int32Array(1024);
+  val = new Float32Array(1024);
+  hashes = new Int32Array(1024);
+  ensure(n: number): void {
+    if (this.idx.length >= n) return;
+    const size = Math.max(n, this.idx.length * 2);
+    this.idx = new Int32Array(size);
+    this.val = new Float32Array(size);
+  }
+  ensureHashes(n: number): void {
+    if (this.hashes.length < n) this.hashes = new Int32Array(Math.max(n, this.hashes.length * 2));
+  }
+}
+
+const isWordChar = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 39 || c === 45;
+
+/**
+ * Features of normalised text. With `scratch`, the result's arrays are the scratch buffers and are
+ * only valid until the next call; without it, fresh arrays (training).
+ */
+export function featurise(normalised: string, hits: ConceptHits, emb: Embeddings, layout: FeatureLayout, scratch?: Scratch): SparseVector {
+  const mean = new Float32Array(layout.dims);
+  const mask = (1 << layout.hashBits) - 1;
+  const s = scratch ?? new Scratch();
+  s.ensureHashes(normalised.length + 2);
+  let nh = 0;
+  let n = 0;
+  let prev = -1;
+  const len = normalised.length;
+  for (let i = 0; i < len; ) {
+    let c = normalised.charCodeAt(i);
+    if (!isWordChar(c) || c === 39 || c === 45) {
+      i++;
+      continue;
+    }
+    // FNV-1a over the token's characters.
+    let h = 0x811c9dc5;
+    while (i < len && isWordChar((c = normalised.charCodeAt(i)))) {
+      h ^= c;
+      h = Math.imul(h, 0x01000193);
+      i++;
+    }
+    h >>>= 0;
+    s.hashes[nh++] = h & mask;
+    if (prev >= 0) s.hashes[nh++] = mix(prev, h) & mask;
+    prev = h;
+    if (!STOPWORD_HASHES.has(h) && emb.addHashTo(h, mean)) n++;
+  }
+  let norm = 0;
+  for (let d = 0; d < layout.dims; d++) norm += mean[d]! * mean[d]!;
+  norm = Math.sqrt(norm);
+  if (n > 0 && norm > 0) for (let d = 0; d < layout.dims; d++) mean[d]! /= norm;
+
+  let on = 0;
+  for (let i = 0; i < hits.length; i++) if (hits[i]) on++;
+  const size = layout.dims + on + (on * (on - 1)) / 2 + nh;
+  if (scratch) scratch.ensure(size);
+  const idx = scratch ? scratch.idx : new Int32Array(size);
+  const val = scratch ? scratch.val : new Float32Array(size);
+  let k = 0;
+  for (let d = 0; d < layout.dims; d++, k++) {
+    idx[k] = d;
+    val[k] = mean[d]! * EMBED_WEIGHT;
+  }
+  const pairBase = layout.dims + layout.concepts;
+  for (let a = 0; a < hits.length; a++) {
+    if (!hits[a]) continue;
+    idx[k] = layout.dims + a;
+    val[k++] = 1;
+    for (let b = a + 1; b < hits.length; b++) {
+      if (!hits[b]) continue;
+      idx[k] = pairBase + a * layout.concepts + b;
+      val[k++] = 1;
+    }
+  }
+  const hb = hashBase(layout);
+  const hv = nh ? 1 / Math.sqrt(nh) : 0;
+  for (let j = 0; j < nh; j++) {
+    idx[k] = hb + s.hashes[j]!;
+    val[k++] = hv;
+  }
+  return { idx, val, length: k, mean, concepts: hits };
+}

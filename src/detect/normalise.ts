@@ -1,0 +1,67 @@
+/**
+ * Stage 1: fold text to one canonical form so rules and the classifier see "k1ll", "ｋｉｌｌ",
+ * "kіll" (Cyrillic і) and "k\u200Bill" as the same word. Output is lower-case, single-spaced.
+ */
+
+// Zero-width, bidi controls, soft hyphen, BOM and C0/C1 controls (tab/newline become spaces below).
+const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\uFE00-\uFE0F\uFEFF\u0000-\u0008\u000E-\u001F\u007F-\u009F]/g;
+
+/**
+ * Confusables that NFKC leaves alone: Cyrillic, Greek and a few Latin look-alikes folded to the
+ * ASCII letter they imitate (subset of Unicode TR39 confusables.txt covering letters used in attacks).
+ */
+const CONFUSABLES: Record<string, string> = {
+  // Cyrillic
+  а: 'a', в: 'b', е: 'e', ё: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x',
+  і: 'i', ї: 'i', ј: 'j', ѕ: 's', һ: 'h', ԁ: 'd', ԛ: 'q', ԝ: 'w', ɡ: 'g', ӏ: 'l', ү: 'y', ʀ: 'r',
+  // Greek
+  α: 'a', β: 'b', ε: 'e', η: 'n', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x', ω: 'w',
+  γ: 'y', μ: 'u', ϲ: 'c', ϳ: 'j',
+  // Latin look-alikes and dotless forms
+  ı: 'i', ȷ: 'j', ł: 'l', ø: 'o', đ: 'd', ħ: 'h', ŧ: 't', ƅ: 'b', ɑ: 'a', ɩ: 'i', ɪ: 'i', ʏ: 'y', ᴀ: 'a',
+  ᴄ: 'c', ᴅ: 'd', ᴇ: 'e', ᴋ: 'k', ᴍ: 'm', ᴏ: 'o', ᴘ: 'p', ᴛ: 't', ᴜ: 'u', ᴠ: 'v', ᴡ: 'w', ᴢ: 'z',
+};
+const CONFUSABLE_RE = new RegExp(`[${Object.keys(CONFUSABLES).join('')}]`, 'g');
+
+// Leetspeak digits/symbols, folded only inside tokens that also contain letters ("k1ll", "5urv31llance"),
+// so numbers such as "200 ms" or "3000.09" stay numbers.
+const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '9': 'g', '@': 'a', $: 's', '!': 'i', '|': 'l', '+': 't' };
+const MIXED_TOKEN = /[a-z0-9@$!|+]*[a-z][a-z0-9@$!|+]*/g;
+const HAS_LEET = /[0-9@$!|+]/;
+const LEET_CHAR = /[01345789@$!|+]/g;
+
+/** Characters used to split words ("k.i.l.l", "k-i-l-l"): joined back when every part is one letter. */
+const SPACED_LETTERS = /\b(?:[a-z][ .\-_*]){3,}[a-z]\b/g;
+
+const COMBINING_MARKS = /[\u0300-\u036f]/g;
+
+const NON_PRINTABLE_ASCII = /[^\x20-\x7e\t\n\r]/;
+// A letter next to a digit or symbol: the only case where leetspeak folding can change anything.
+const LEET_HINT = /[a-z][0-9@$!|+]|[0-9@$!|+][a-z]/;
+const SPACED_HINT = /(?:^|[^a-z])[a-z][ .\-_*][a-z][ .\-_*][a-z][ .\-_*][a-z](?![a-z])/;
+
+export function normalise(text: string): string {
+  let s: string;
+  if (NON_PRINTABLE_ASCII.test(text)) {
+    // Fast path skipped: NFKC, invisible characters, confusables and accents only matter outside ASCII.
+    s = text.normalize('NFKC').toLowerCase().replace(INVISIBLE, '');
+  } else s = text.toLowerCase();
+  if (/[^\x00-\x7f]/.test(s)) {
+    s = s.replace(CONFUSABLE_RE, (c) => CONFUSABLES[c] ?? c);
+    // Strip accents ("tàrgét") after confusables so decorated letters fold too.
+    s = s.normalize('NFD').replace(COMBINING_MARKS, '').normalize('NFC');
+  }
+  if (LEET_HINT.test(s)) s = s.replace(MIXED_TOKEN, foldLeetToken);
+  if (SPACED_HINT.test(s)) s = s.replace(SPACED_LETTERS, (m) => m.replace(/[ .\-_*]/g, ''));
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+function foldLeetToken(token: string): string {
+  if (!HAS_LEET.test(token)) return token;
+  token = token.replace(/[!|+]+$/, ''); // trailing "!" or "++" is punctuation, not a letter
+  // Keep ordinary alphanumerics like "f16", "3d", "b2b", "mk48": fold only when digits sit between letters
+  // or symbols replace letters.
+  // (two or more trailing digits, or at most two letters before them: model numbers, not leet).
+  if (/^[a-z]+\d{2,}$/.test(token) || /^[a-z]{1,2}\d+$/.test(token) || /^\d+[a-z]{1,2}$/.test(token)) return token;
+  return token.replace(LEET_CHAR, (c) => LEET[c] ?? c);
+}

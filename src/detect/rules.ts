@@ -1,0 +1,101 @@
+import { PolicyError } from '../policy/errors.js';
+import type { Condition, EffectivePolicy, PatternSpec } from '../policy/schema.js';
+
+/**
+ * Stage 3: the policy's rules. Concepts (named regexes) are tested once per text into a bit array;
+ * rules are all/any/none combinations of concepts and inline regexes, compiled to closures at load.
+ */
+
+export type ConceptHits = Uint8Array;
+type Test = (text: string, hits: ConceptHits) => boolean;
+
+export interface CompiledRule {
+  id: string;
+  category: string;
+  action: 'review' | 'block';
+  test: Test;
+}
+
+export class RuleSet {
+  readonly conceptNames: string[];
+  private readonly conceptRes: RegExp[];
+  readonly rules: CompiledRule[];
+  /** Per category: condition the classifier needs before it may flag alone (absent = always). */
+  readonly evidence = new Map<string, Test>();
+
+  constructor(policy: EffectivePolicy) {
+    this.conceptNames = Object.keys(policy.concepts);
+    this.conceptRes = this.conceptNames.map((n) => compileRegex(policy.concepts[n]!, `concept "${n}"`));
+    const index = new Map(this.conceptNames.map((n, i) => [n, i]));
+    this.rules = [];
+    for (const cat of policy.categories) {
+      if (cat.evidence) this.evidence.set(cat.id, compileCondition(cat.evidence, index, `category "${cat.id}" evidence`));
+      for (const p of cat.patterns) this.rules.push({ id: p.id, category: cat.id, action: p.action, test: compilePattern(p, index) });
+    }
+  }
+
+  /** One bit per concept: does the normalised text contain it? */
+  concepts(text: string): ConceptHits {
+    const hits = new Uint8Array(this.conceptRes.length);
+    for (let i = 0; i < this.conceptRes.length; i++) hits[i] = this.conceptRes[i]!.test(text) ? 1 : 0;
+    return hits;
+  }
+
+  /** Rules that match the normalised text. */
+  match(text: string, hits: ConceptHits, categories?: Set<string>): CompiledRule[] {
+    const out: CompiledRule[] = [];
+    for (const r of this.rules) if ((!categories || categories.has(r.category)) && r.test(text, hits)) out.push(r);
+    return out;
+  }
+}
+
+function compileRegex(src: string, what: string): RegExp {
+  try {
+    return new RegExp(src);
+  } catch (err) {
+    throw new PolicyError(`${what}: invalid regex: ${(err as Error).message}`);
+  }
+}
+
+function compilePattern(p: PatternSpec, index: Map<string, number>): Test {
+  if (!p.all && !p.any) throw new PolicyError(`rule "${p.id}" needs "all" or "any"`);
+  return compileGroup({ all: p.all, any: p.any, none: p.none }, index, `rule "${p.id}"`);
+}
+
+function compileCondition(c: Condition, index: Map<string, number>, where: string): Test {
+  if (typeof c === 'string') {
+    const i = index.get(c);
+    if (i === undefined) throw new PolicyError(`${where}: unknown concept "${c}" (define it under concepts, or use {re: ...})`);
+    return (_t, hits) => hits[i] === 1;
+  }
+  if ('re' in c) {
+    const re = compileRegex(c.re, where);
+    return (t) => re.test(t);
+  }
+  return compileGroup(c, index, where);
+}
+
+function compileGroup(g: { all?: Condition[]; any?: Condition[]; none?: Condition[] }, index: Map<string, number>, where: string): Test {
+  const all = (g.all ?? []).map((c) => compileCondition(c, index, where));
+  const any = (g.any ?? []).map((c) => compileCondition(c, index, where));
+  const none = (g.none ?? []).map((c) => compileCondition(c, index, where));
+  return (t, h) => {
+    for (const f of all) if (!f(t, h)) return false;
+    if (any.length) {
+      let ok = false;
+      for (const f of any) if (f(t, h)) { ok = true; break; }
+      if (!ok) return false;
+    }
+    for (const f of none) if (f(t, h)) return false;
+    return true;
+  };
+}
+
+/** Compile a standalone condition (effector description rules). */
+export function compileStandalone(c: Condition, policy: EffectivePolicy, where: string): (text: string) => boolean {
+  const names = Object.keys(policy.concepts);
+  const index = new Map(names.map((n, i) => [n, i]));
+  const res = names.map((n) => new RegExp(policy.concepts[n]!));
+  const test = compileCondition(c, index, where);
+  return (text) => test(text, Uint8Array.from(res, (r) => (r.test(text) ? 1 : 0)));
+}
