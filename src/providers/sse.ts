@@ -33,10 +33,14 @@ export class SseParser {
     const out: SseEvent[] = [];
     const buf = this.buf;
     let pos = 0;
+    // Next LF and CR positions, searched again only once passed: a chunk of many lines and no CR
+    // would otherwise rescan to its end for every line.
+    let lf = buf.indexOf('\n');
+    let cr = buf.indexOf('\r');
     for (;;) {
-      const lf = buf.indexOf('\n', pos);
-      const cr = buf.indexOf('\r', pos);
-      let eol = lf < 0 ? cr : cr < 0 ? lf : Math.min(cr, lf);
+      if (lf >= 0 && lf < pos) lf = buf.indexOf('\n', pos);
+      if (cr >= 0 && cr < pos) cr = buf.indexOf('\r', pos);
+      const eol = lf < 0 ? cr : cr < 0 ? lf : Math.min(cr, lf);
       if (eol < 0) break;
       let next = eol + 1;
       if (buf.charCodeAt(eol) === 13) {
