@@ -3,7 +3,6 @@ import { loadConfig } from '../config/load.js';
 import { loadDecryptionKey } from '../ledger/content.js';
 import { exportRecords } from '../ledger/export.js';
 import { openLedger } from '../ledger/index.js';
-import { proveRequest } from '../ledger/prove.js';
 import { parsePublicKey } from '../ledger/public-key.js';
 import { keyIdOf, loadSigningKey } from '../ledger/signing-key.js';
 import { openLedgerStore } from '../ledger/stores/open-store.js';
@@ -52,8 +51,7 @@ export function register(program: Command): void {
     .action(async (opts: { config?: string; request: string }) => {
       const ledger = await openLedger(loadConfig(opts.config), { nodeId: 'cli' });
       try {
-        const head = await ledger.head();
-        const proofs = await proveRequest(ledger.store, head, opts.request);
+        const proofs = await ledger.prove(opts.request);
         if (proofs.length === 0) throw new Error(`no record for request ${opts.request}`);
         process.stdout.write(JSON.stringify(proofs.length === 1 ? proofs[0] : proofs, null, 2) + '\n');
       } finally {

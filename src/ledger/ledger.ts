@@ -1,12 +1,15 @@
 import { hostname } from 'node:os';
 import type { RedlineConfig } from '../config/schema.js';
 import { sealContent, type ContentKeys } from './content.js';
+import { exportRecords, type ExportedRecord, type ExportOptions } from './export.js';
 import { Frontier, leafHash } from './merkle.js';
+import { proveRequest, type InclusionProof } from './prove.js';
 import { RecordText } from './record-text.js';
 import type { SigningKey } from './signing-key.js';
 import type { LedgerStore, NewRecord } from './stores/types.js';
 import { signTreeHead, verifyTreeHead, type SignedTreeHead } from './tree-head.js';
 import type { Ledger, LedgerEvent } from './types.js';
+import { verifyLedger, type VerifyReport } from './verify.js';
 
 interface Pending {
   text: RecordText;
@@ -93,6 +96,20 @@ export class MerkleLedger implements Ledger {
       if (latest && latest.tree_size === this.frontier.size && latest.key_id === this.key.keyId) return latest;
       return this.sign();
     });
+  }
+
+  /** Inclusion proofs for a request's records against the current head. */
+  async prove(requestId: string): Promise<InclusionProof[]> {
+    return proveRequest(this.store, await this.head(), requestId);
+  }
+
+  /** Full verification of the stored log against every signed tree head. */
+  verify(): Promise<VerifyReport> {
+    return verifyLedger(this.store, this.key.publicKey, this.key.keyId);
+  }
+
+  export(opts?: ExportOptions): AsyncIterable<ExportedRecord> {
+    return exportRecords(this.store, opts);
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -37,8 +37,11 @@ test('content is stored as keyed digests by default, never in clear', async () =
   const secret = 'engage every contact in grid 7 now';
   const { index } = await ledger.append({ type: 'decision', request_id: 'req-1', content: { prompt: secret, response: 'refused' } });
   await ledger.close();
-  const file = readFileSync((config.storage as { sqlite: string }).sqlite);
-  assert.equal(file.includes(Buffer.from(secret)), false, 'prompt text must not be in the database file');
+  const db = (config.storage as { sqlite: string }).sqlite;
+  for (const file of [db, `${db}-wal`].filter((f) => existsSync(f))) {
+    assert.equal(readFileSync(file).includes(Buffer.from(secret)), false, `prompt text must not be in ${file}`);
+  }
+  assert.equal(readFileSync(db).includes(Buffer.from('hmac-sha256:')), true, 'the digest is there instead');
   assert.equal(index, 0);
   const keys = loadContentKeys(config);
   const sealed = sealContent(keys, { prompt: secret });
