@@ -30,6 +30,11 @@ const LEARNING_RATE = Number(process.env.LR ?? 0.3);
 const L2 = Number(process.env.L2 ?? 2e-5);
 const REVIEW_TARGET = 0.65;
 const HIDDEN = Number(process.env.HIDDEN ?? 32);
+/** Policy concepts used as classifier features (the others are context checks for the rules). */
+const FEATURE_CONCEPTS = new Set([
+  'aw_engage', 'aw_weapon', 'aw_target', 'aw_autonomy', 'aw_auto_weak', 'aw_model_in_charge', 'aw_class_trigger', 'aw_select', 'aw_people', 'hitl',
+  'ds_scale', 'ds_people', 'ds_data', 'ds_action', 'ds_protected', 'ds_score', 'ds_legal', 'ds_foreign', 'edu_frame', 'op_verb',
+]);
 
 const modelsDir = join(PACKAGE_ROOT, 'models');
 const trainFile = process.argv[2] ?? join(PACKAGE_ROOT, 'data', 'train.jsonl');
@@ -132,7 +137,10 @@ function main(): void {
   const examples = policy.categories.flatMap((c) => [...c.examples, ...c.negatives]);
   const emb = buildEmbeddings(rows, examples);
   const rules = new RuleSet(policy);
-  const layout: FeatureLayout = { dims: emb.dims, concepts: rules.conceptNames.length, hashBits: HASH_BITS };
+  // Context concepts (games, safeguards, …) are left to the rules: fewer regexes per screen.
+  const featureIdx = rules.conceptNames.map((n, i) => (FEATURE_CONCEPTS.has(n) ? i : -1)).filter((i) => i >= 0);
+  const conceptNames = featureIdx.map((i) => rules.conceptNames[i]!);
+  const layout: FeatureLayout = { dims: emb.dims, concepts: conceptNames.length, hashBits: HASH_BITS };
   const n = featureCount(layout);
 
   // Policy examples train too: the vendor's own definition of each red line by example.
@@ -145,7 +153,8 @@ function main(): void {
   ];
   const xs = all.map((r) => {
     const t = normalise(r.text);
-    return featurise(t, rules.concepts(t), emb, layout);
+    const all = rules.concepts(t);
+    return featurise(t, Uint8Array.from(featureIdx, (i) => (all[i] === 1 ? 1 : 0)), emb, layout);
   });
 
   const heads: Record<string, HeadArtefact> = {};
@@ -171,7 +180,7 @@ function main(): void {
     seed: SEED,
     corpus: { rows: rows.length, sha256: createHash('sha256').update(readFileSync(trainFile)).digest('hex') },
     layout,
-    conceptNames: rules.conceptNames,
+    conceptNames,
     embeddings: 'embeddings.bin',
     heads,
   };

@@ -76,16 +76,17 @@ export class Classifier {
   }
 
   /** Align the model's concept list with the policy's (a deployment may add concepts). */
-  bindConcepts(runtimeNames: string[]): void {
+  bindConcepts(runtimeNames: string[]): number[] {
     const pos = new Map(runtimeNames.map((n, i) => [n, i]));
     this.conceptMap = Int32Array.from(this.artefact.conceptNames, (n) => pos.get(n) ?? -1);
+    return [...this.conceptMap];
   }
 
   features(normalised: string, runtimeHits: ConceptHits): SparseVector {
     const hits = new Uint8Array(this.conceptMap.length);
     for (let i = 0; i < hits.length; i++) {
       const j = this.conceptMap[i]!;
-      hits[i] = j >= 0 ? runtimeHits[j]! : 0;
+      hits[i] = j >= 0 && runtimeHits[j] === 1 ? 1 : 0;
     }
     return featurise(normalised, hits, this.embeddings, this.artefact.layout, this.scratch);
   }

@@ -49,7 +49,7 @@ export class Detector {
     private readonly classifier: Classifier,
   ) {
     this.rules = new RuleSet(policy);
-    classifier.bindConcepts(this.rules.conceptNames);
+    this.rules.setEager(classifier.bindConcepts(this.rules.conceptNames));
     const trained = new Set(classifier.categories);
     for (const c of policy.categories) {
       if (trained.has(c.id)) continue;
@@ -69,6 +69,8 @@ export class Detector {
       let list = perScope.get(seg.scope);
       if (!list) perScope.set(seg.scope, (list = []));
       list.push(n);
+      // A transcript pasted as one text ("User: … Assistant: …") is also read turn by turn.
+      for (const turn of transcriptTurns(n)) items.push({ scope: seg.scope, text: turn });
       for (const payload of decodePayloads(seg.text)) {
         decoded = true;
         const p = normalise(payload);
@@ -124,11 +126,25 @@ export class Detector {
     const x = this.classifier.features(text, hits);
     for (const c of this.policy.categories) {
       if (!c.scopes.includes(scope)) continue;
-      const s = this.classifier.score(c.id, x) ?? this.exemplars.get(c.id)?.score(x.mean) ?? 0;
+      let s = this.classifier.score(c.id, x) ?? this.exemplars.get(c.id)?.score(x.mean) ?? 0;
+      // In a context the policy dampens, the classifier alone stays below the review threshold.
+      const damp = this.rules.dampen.get(c.id);
+      if (damp && s >= c.thresholds.review && damp(text, hits)) s = Math.min(s, c.thresholds.review * 0.98);
       const b = best.get(c.id)!;
       if (s > b.score) b.score = s;
     }
   }
+}
+
+const TURN_MARK = /(?:^|\s)(?:user|human|assistant|ai|system|operator|model)\s*:/g;
+
+/** Turns of a pasted transcript (two or more "User:"/"Assistant:" markers), else nothing. */
+export function transcriptTurns(normalised: string): string[] {
+  if (normalised.indexOf(':') < 0) return [];
+  const starts: number[] = [];
+  for (const m of normalised.matchAll(TURN_MARK)) starts.push(m.index!);
+  if (starts.length < 2) return [];
+  return starts.map((s, i) => normalised.slice(s, starts[i + 1] ?? normalised.length).trim());
 }
 
 export function toDecision(rank: number): Decision {

@@ -22,24 +22,48 @@ export class RuleSet {
   readonly rules: CompiledRule[];
   /** Per category: condition the classifier needs before it may flag alone (absent = always). */
   readonly evidence = new Map<string, Test>();
+  /** Per category: condition under which the classifier alone may not flag. */
+  readonly dampen = new Map<string, Test>();
 
   constructor(policy: EffectivePolicy) {
     this.conceptNames = Object.keys(policy.concepts);
     this.conceptRes = this.conceptNames.map((n) => compileRegex(policy.concepts[n]!, `concept "${n}"`));
     const index = new Map(this.conceptNames.map((n, i) => [n, i]));
+    const res = this.conceptRes;
+    const lazy: Lookup = (i, t, h) => {
+      let v = h[i]!;
+      if (v === 0) h[i] = v = res[i]!.test(t) ? 1 : 2;
+      return v === 1;
+    };
     this.rules = [];
     for (const cat of policy.categories) {
-      if (cat.evidence) this.evidence.set(cat.id, compileCondition(cat.evidence, index, `category "${cat.id}" evidence`));
-      for (const p of cat.patterns) this.rules.push({ id: p.id, category: cat.id, action: p.action, test: compilePattern(p, index) });
+      if (cat.dampen) this.dampen.set(cat.id, compileCondition(cat.dampen, index, lazy, `category "${cat.id}" dampen`));
+      if (cat.evidence) this.evidence.set(cat.id, compileCondition(cat.evidence, index, lazy, `category "${cat.id}" evidence`));
+      for (const p of cat.patterns) this.rules.push({ id: p.id, category: cat.id, action: p.action, test: compilePattern(p, index, lazy) });
     }
   }
 
-  /** One bit per concept: does the normalised text contain it? */
+  /** Concepts computed for every text (the classifier's features); the rest only when a rule asks. */
+  private eager: Int32Array | undefined;
+
+  setEager(indexes: number[]): void {
+    this.eager = Int32Array.from(indexes.filter((i) => i >= 0));
+  }
+
+  /**
+   * Concept states for the normalised text: 1 present, 2 absent, 0 not computed yet (rules compute
+   * it on first use, so context concepts such as "game" cost nothing unless a rule reaches them).
+   */
   concepts(text: string): ConceptHits {
     const hits = new Uint8Array(this.conceptRes.length);
-    for (let i = 0; i < this.conceptRes.length; i++) hits[i] = this.conceptRes[i]!.test(text) ? 1 : 0;
+    if (!this.eager) {
+      for (let i = 0; i < this.conceptRes.length; i++) hits[i] = this.conceptRes[i]!.test(text) ? 1 : 2;
+    } else {
+      for (const i of this.eager) hits[i] = this.conceptRes[i]!.test(text) ? 1 : 2;
+    }
     return hits;
   }
+
 
   /** Rules that match the normalised text. */
   match(text: string, hits: ConceptHits, categories?: Set<string>): CompiledRule[] {
@@ -57,28 +81,30 @@ function compileRegex(src: string, what: string): RegExp {
   }
 }
 
-function compilePattern(p: PatternSpec, index: Map<string, number>): Test {
+type Lookup = (i: number, text: string, hits: ConceptHits) => boolean;
+
+function compilePattern(p: PatternSpec, index: Map<string, number>, lookup: Lookup): Test {
   if (!p.all && !p.any) throw new PolicyError(`rule "${p.id}" needs "all" or "any"`);
-  return compileGroup({ all: p.all, any: p.any, none: p.none }, index, `rule "${p.id}"`);
+  return compileGroup({ all: p.all, any: p.any, none: p.none }, index, lookup, `rule "${p.id}"`);
 }
 
-function compileCondition(c: Condition, index: Map<string, number>, where: string): Test {
+function compileCondition(c: Condition, index: Map<string, number>, lookup: Lookup, where: string): Test {
   if (typeof c === 'string') {
     const i = index.get(c);
     if (i === undefined) throw new PolicyError(`${where}: unknown concept "${c}" (define it under concepts, or use {re: ...})`);
-    return (_t, hits) => hits[i] === 1;
+    return (t, hits) => lookup(i, t, hits);
   }
   if ('re' in c) {
     const re = compileRegex(c.re, where);
     return (t) => re.test(t);
   }
-  return compileGroup(c, index, where);
+  return compileGroup(c, index, lookup, where);
 }
 
-function compileGroup(g: { all?: Condition[]; any?: Condition[]; none?: Condition[] }, index: Map<string, number>, where: string): Test {
-  const all = (g.all ?? []).map((c) => compileCondition(c, index, where));
-  const any = (g.any ?? []).map((c) => compileCondition(c, index, where));
-  const none = (g.none ?? []).map((c) => compileCondition(c, index, where));
+function compileGroup(g: { all?: Condition[]; any?: Condition[]; none?: Condition[] }, index: Map<string, number>, lookup: Lookup, where: string): Test {
+  const all = (g.all ?? []).map((c) => compileCondition(c, index, lookup, where));
+  const any = (g.any ?? []).map((c) => compileCondition(c, index, lookup, where));
+  const none = (g.none ?? []).map((c) => compileCondition(c, index, lookup, where));
   return (t, h) => {
     for (const f of all) if (!f(t, h)) return false;
     if (any.length) {
@@ -96,6 +122,11 @@ export function compileStandalone(c: Condition, policy: EffectivePolicy, where: 
   const names = Object.keys(policy.concepts);
   const index = new Map(names.map((n, i) => [n, i]));
   const res = names.map((n) => new RegExp(policy.concepts[n]!));
-  const test = compileCondition(c, index, where);
-  return (text) => test(text, Uint8Array.from(res, (r) => (r.test(text) ? 1 : 0)));
+  const lookup: Lookup = (i, t, h) => {
+    let v = h[i]!;
+    if (v === 0) h[i] = v = res[i]!.test(t) ? 1 : 2;
+    return v === 1;
+  };
+  const test = compileCondition(c, index, lookup, where);
+  return (text) => test(text, new Uint8Array(res.length));
 }

@@ -66,6 +66,7 @@ function newCategory(spec: CategorySpec, layer: string, problems: string[]): Eff
     thresholds,
     patterns: spec.patterns ?? [],
     ...(spec.evidence ? { evidence: spec.evidence } : {}),
+    ...(spec.dampen ? { dampen: spec.dampen } : {}),
     origin: layer,
   };
 }
@@ -87,6 +88,7 @@ function tighten(cat: EffectiveCategory, spec: CategorySpec, layer: string, prob
     if (dropped.length) problems.push(`${name}: scopes would drop ${dropped.join(', ')}`);
     cat.scopes = [...new Set([...cat.scopes, ...spec.scopes])];
   }
+  if (spec.dampen) problems.push(`${name}: dampen cannot be added by the ${layer} layer (it would narrow what the classifier may flag)`);
   if (spec.evidence) problems.push(`${name}: evidence cannot be added by the ${layer} layer (it would narrow what the classifier may flag)`);
   if (spec.definition && spec.definition !== cat.definition) problems.push(`${name}: the definition cannot be rewritten by the ${layer} layer`);
   cat.examples.push(...(spec.examples ?? []));

@@ -57,6 +57,11 @@ export const categorySchema = z.strictObject({
    * Keeps the statistical model from flagging text with no sign of the category at all.
    */
   evidence: condition.optional(),
+  /**
+   * Condition under which the classifier alone may not flag the text (rules still apply): contexts the
+   * spec allows that look like the category, such as games or stated safeguards.
+   */
+  dampen: condition.optional(),
   /** Only meaningful as an attempt to relax: a layer may not disable a category from a lower layer. */
   enabled: z.boolean().optional(),
 });
@@ -97,6 +102,7 @@ export interface EffectiveCategory {
   thresholds: { review: number; block: number };
   patterns: PatternSpec[];
   evidence?: Condition;
+  dampen?: Condition;
   /** Which layer introduced it. */
   origin: string;
 }
