@@ -184,7 +184,8 @@ describe('OpenAI codec: streams', () => {
     assert.equal(err[1]!.data, '[DONE]');
   });
 
-  it('rejects a chunk that is not JSON with a 502', () => {
+  it('rejects a chunk that is not JSON, or of an impossible shape, with a 502', () => {
     assert.throws(() => codec.streamDecoder()({ data: '{oops' }), (e: unknown) => e instanceof WireError && e.status === 502);
+    assert.throws(() => codec.streamDecoder()({ data: '{"choices":[{"delta":{"tool_calls":7}}]}' }), (e: unknown) => e instanceof WireError && e.status === 502);
   });
 });

@@ -1,3 +1,4 @@
+import { guardDecoder } from '../event-json.js';
 import type { WireCodec } from '../types.js';
 import { parseAnthropicRequest, renderAnthropicRequest } from './request.js';
 import { parseAnthropicResponse, renderAnthropicResponse } from './response.js';
@@ -10,7 +11,7 @@ export const anthropicCodec: WireCodec = {
   renderRequest: renderAnthropicRequest,
   parseResponse: parseAnthropicResponse,
   renderResponse: renderAnthropicResponse,
-  streamDecoder: anthropicStreamDecoder,
+  streamDecoder: () => guardDecoder(anthropicStreamDecoder()),
   streamEncoder: anthropicStreamEncoder,
   streamError: anthropicStreamError,
 };

@@ -1,3 +1,4 @@
+import { guardDecoder } from '../event-json.js';
 import type { WireCodec } from '../types.js';
 import { parseGeminiRequest, renderGeminiRequest } from './request.js';
 import { parseGeminiResponse, renderGeminiResponse } from './response.js';
@@ -10,7 +11,7 @@ export const geminiCodec: WireCodec = {
   renderRequest: renderGeminiRequest,
   parseResponse: parseGeminiResponse,
   renderResponse: renderGeminiResponse,
-  streamDecoder: geminiStreamDecoder,
+  streamDecoder: () => guardDecoder(geminiStreamDecoder()),
   streamEncoder: geminiStreamEncoder,
   streamError: geminiStreamError,
 };

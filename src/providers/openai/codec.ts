@@ -1,3 +1,4 @@
+import { guardDecoder } from '../event-json.js';
 import type { WireCodec } from '../types.js';
 import { parseOpenAIRequest, renderOpenAIRequest, type OpenAIRenderOptions } from './request.js';
 import { parseOpenAIResponse, renderOpenAIResponse } from './response.js';
@@ -11,7 +12,7 @@ export function createOpenAICodec(opts: OpenAIRenderOptions = { maxTokensField: 
     renderRequest: (req) => renderOpenAIRequest(req, opts),
     parseResponse: parseOpenAIResponse,
     renderResponse: renderOpenAIResponse,
-    streamDecoder: openAIStreamDecoder,
+    streamDecoder: () => guardDecoder(openAIStreamDecoder()),
     streamEncoder: openAIStreamEncoder,
     streamError: openAIStreamError,
   };
