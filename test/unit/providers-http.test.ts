@@ -163,6 +163,25 @@ describe('HTTP providers against the stand-in upstream', () => {
     }
   });
 
+  it("the caller's abort ends the stream with the abort itself, not an upstream error", async () => {
+    up.setScript(() => ({ text: 'a b c d e f', chunks: 6, chunkDelayMs: 50 }));
+    try {
+      const p = provider({ kind: 'anthropic' });
+      const ctl = new AbortController();
+      const result = await p.send({ body: p.codec.renderRequest(canonicalRequest(true)), model: 'm-1', stream: true, signal: ctl.signal, requestId: 'r' });
+      let seen = 0;
+      await assert.rejects(
+        (async () => {
+          for await (const _ev of result.events!) if (++seen === 2) ctl.abort();
+        })(),
+        (e: unknown) => !(e instanceof UpstreamError) && (e as Error).name === 'AbortError',
+      );
+      assert.equal(seen, 2);
+    } finally {
+      up.setScript();
+    }
+  });
+
   it('lists models in each vendor shape', async () => {
     const expected = ['gpt-4o-mini', 'claude-sonnet-4-5', 'gemini-2.5-flash'];
     for (const kind of ['openai', 'anthropic', 'gemini'] as const) {
