@@ -2,11 +2,11 @@ import { hostname } from 'node:os';
 import type { RedlineConfig } from '../config/schema.js';
 import { sealContent, type ContentKeys } from './content.js';
 import { exportRecords, type ExportedRecord, type ExportOptions } from './export.js';
-import { Frontier, leafHash } from './merkle.js';
+import { Frontier } from './merkle.js';
 import { proveRequest, type InclusionProof } from './prove.js';
 import { RecordText } from './record-text.js';
 import type { SigningKey } from './signing-key.js';
-import type { LedgerStore, NewRecord } from './stores/types.js';
+import type { LedgerStore } from './stores/types.js';
 import { signTreeHead, verifyTreeHead, type SignedTreeHead } from './tree-head.js';
 import type { Ledger, LedgerEvent } from './types.js';
 import { verifyLedger, type VerifyReport } from './verify.js';
@@ -162,19 +162,13 @@ export class MerkleLedger implements Ledger {
   }
 
   private async commit(batch: Pending[]): Promise<void> {
-    let rows: NewRecord[] = [];
-    const { foreign } = await this.store.appendBatch(this.frontier.size, (start) => {
-      rows = batch.map((p, i) => {
-        const record = p.text.at(start + i);
-        return { index: start + i, record, leafHash: leafHash(record), timestamp: p.timestamp, type: p.type, requestId: p.requestId };
-      });
-      return rows;
-    });
+    const pending = batch.map(({ text, timestamp, type, requestId }) => ({ text: { before: text.before, after: text.after }, timestamp, type, requestId }));
+    const { start, foreign, leaves } = await this.store.appendBatch(this.frontier.size, pending);
     // Only after commit: the frontier must never hold a leaf the store does not.
     for (const leaf of foreign) this.frontier.push(leaf);
-    for (const r of rows) this.frontier.push(r.leafHash);
-    this.sinceHead += foreign.length + rows.length;
-    rows.forEach((r, i) => batch[i].resolve({ index: r.index, leafHash: r.leafHash.toString('hex') }));
+    for (const leaf of leaves) this.frontier.push(leaf);
+    this.sinceHead += foreign.length + leaves.length;
+    leaves.forEach((leaf, i) => batch[i].resolve({ index: start + i, leafHash: leaf.toString('hex') }));
   }
 
   private async sign(): Promise<SignedTreeHead> {

@@ -1,4 +1,5 @@
 import { canonicalJson } from './canonical-json.js';
+import { leafHash } from './merkle.js';
 
 /**
  * A record body canonicalised (RFC 8785) at append time, with its position spliced in at commit.
@@ -11,8 +12,9 @@ import { canonicalJson } from './canonical-json.js';
  * yields exactly canonicalJson({...body, index}) (checked by test/unit/ledger-record.test.ts).
  */
 export class RecordText {
-  private readonly before: string;
-  private readonly after: string;
+  /** Canonical members sorting before / after "index" (plain strings, so a batch can cross to a worker thread). */
+  readonly before: string;
+  readonly after: string;
 
   constructor(body: Record<string, unknown>) {
     const before: string[] = [];
@@ -28,6 +30,26 @@ export class RecordText {
   }
 
   at(index: number): string {
-    return '{' + (this.before ? this.before + ',' : '') + '"index":' + index + (this.after ? ',' + this.after : '') + '}';
+    return recordAt(this, index);
   }
+}
+
+export function recordAt(text: { before: string; after: string }, index: number): string {
+  return '{' + (text.before ? text.before + ',' : '') + '"index":' + index + (text.after ? ',' + text.after : '') + '}';
+}
+
+/** A record waiting for its position: canonical text parts plus the columns stored beside it. */
+export interface PendingRecord {
+  text: { before: string; after: string };
+  timestamp: string;
+  type: string;
+  requestId: string | null;
+}
+
+/** The rows for a batch placed at `start`: final canonical text and RFC 9162 leaf hash for each. */
+export function renderBatch(start: number, batch: PendingRecord[]) {
+  return batch.map((p, i) => {
+    const record = recordAt(p.text, start + i);
+    return { index: start + i, record, leafHash: leafHash(record), timestamp: p.timestamp, type: p.type, requestId: p.requestId };
+  });
 }

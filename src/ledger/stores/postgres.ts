@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { SignedTreeHead } from '../tree-head.js';
+import { renderBatch } from '../record-text.js';
 import { checkpointOf, frontierText } from './sqlite.js';
 import type { LedgerStore, StoredRecord } from './types.js';
 
@@ -69,29 +70,29 @@ export async function openPostgresStore(url: string): Promise<LedgerStore> {
 
   return {
     kind: 'postgres',
-    async appendBatch(knownSize, build) {
+    async appendBatch(knownSize, pending) {
       const client = await pool.connect();
       try {
         await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${APPEND_LOCK})`);
-        const { rows } = await client.query('SELECT idx, leaf_hash FROM ledger_records WHERE idx >= $1 ORDER BY idx', [knownSize]);
-        const foreign = contiguous(rows, knownSize);
-        if (foreign.length !== rows.length) throw new Error(`ledger store has a gap after position ${knownSize + foreign.length - 1}`);
+        const found = (await client.query('SELECT idx, leaf_hash FROM ledger_records WHERE idx >= $1 ORDER BY idx', [knownSize])).rows;
+        const foreign = contiguous(found, knownSize);
+        if (foreign.length !== found.length) throw new Error(`ledger store has a gap after position ${knownSize + foreign.length - 1}`);
         const start = knownSize + foreign.length;
-        const batch = build(start);
+        const rows = renderBatch(start, pending);
         await client.query(
           `INSERT INTO ledger_records (idx, ts, type, request_id, record, leaf_hash)
            SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bytea[])`,
           [
-            batch.map((r) => r.index),
-            batch.map((r) => r.timestamp),
-            batch.map((r) => r.type),
-            batch.map((r) => r.requestId),
-            batch.map((r) => r.record),
-            batch.map((r) => r.leafHash),
+            rows.map((r) => r.index),
+            rows.map((r) => r.timestamp),
+            rows.map((r) => r.type),
+            rows.map((r) => r.requestId),
+            rows.map((r) => r.record),
+            rows.map((r) => r.leafHash),
           ],
         );
         await client.query('COMMIT'); // synchronous_commit=on (default): durable when this returns
-        return { start, foreign };
+        return { start, foreign, leaves: rows.map((r) => r.leafHash) };
       } catch (err) {
         await client.query('ROLLBACK').catch(() => {});
         throw err;

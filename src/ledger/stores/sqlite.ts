@@ -1,8 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import type { PendingRecord } from '../record-text.js';
 import type { SignedTreeHead } from '../tree-head.js';
-import type { LedgerStore, NewRecord, StoredRecord } from './types.js';
+import type { WriterReply, WriterRequest } from './sqlite-writer.js';
+import { configure, contiguous, sqliteWrites, type HeadRow } from './sqlite-writes.js';
+import type { LedgerStore, StoredRecord } from './types.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS ledger_records (
@@ -27,8 +31,6 @@ CREATE TABLE IF NOT EXISTS ledger_heads (
 CREATE INDEX IF NOT EXISTS ledger_heads_size ON ledger_heads(tree_size);
 `;
 
-type HeadRow = Omit<SignedTreeHead, never>;
-
 export const frontierText = (roots: Buffer[]) => roots.map((r) => r.toString('hex')).join(',');
 export function checkpointOf(row: (SignedTreeHead & { frontier: string }) | undefined) {
   if (!row) return undefined;
@@ -37,58 +39,102 @@ export function checkpointOf(row: (SignedTreeHead & { frontier: string }) | unde
   return { head: fields, frontier: frontier ? frontier.split(',').map((h) => Buffer.from(h, 'hex')) : [] };
 }
 
-/** The embedded default store: one SQLite file in WAL mode. */
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+type AppendResult = { start: number; foreign: Buffer[]; leaves: Buffer[] };
+interface Writer {
+  append(knownSize: number, batch: PendingRecord[]): Promise<AppendResult>;
+  putHead(row: HeadRow): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Buffers come back from the worker as plain Uint8Arrays (structured clone). */
+const asBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+
+/**
+ * Writes run on a worker thread with its own connection, so a group commit's fsync never stalls
+ * the gateway's event loop. The thread is referenced only while a write is outstanding, so it
+ * neither keeps a finished process alive nor lets one exit with an append unsettled.
+ */
+function threadWriter(file: string): Writer {
+  const worker = new Worker(new URL('./sqlite-writer.js', import.meta.url), {
+    workerData: { file },
+    // A parent started with `--input-type` (node -e) passes it on, and it is fatal for a file worker.
+    execArgv: process.execArgv.filter((a) => !a.startsWith('--input-type')),
+  });
+  worker.unref();
+  const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  let nextId = 0;
+  let dead: Error | undefined;
+  const fail = (err: Error) => {
+    dead ??= err;
+    for (const w of waiting.values()) w.reject(dead);
+    waiting.clear();
+  };
+  worker.on('message', (m: WriterReply) => {
+    const w = waiting.get(m.id);
+    if (!w) return;
+    waiting.delete(m.id);
+    if (waiting.size === 0) worker.unref();
+    if (m.ok) w.resolve(m.result);
+    else w.reject(new Error(m.error));
+  });
+  worker.on('error', fail);
+  worker.on('exit', () => fail(new Error('ledger writer thread stopped')));
+  const call = (req: WithoutId<WriterRequest>): Promise<unknown> => {
+    if (dead) return Promise.reject(dead);
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      waiting.set(id, { resolve, reject });
+      worker.ref();
+      worker.postMessage({ ...req, id });
+    });
+  };
+  return {
+    async append(knownSize, batch) {
+      const r = (await call({ op: 'append', knownSize, batch })) as { start: number; foreign: Uint8Array[]; leaves: Uint8Array[] };
+      return { start: r.start, foreign: r.foreign.map(asBuffer), leaves: r.leaves.map(asBuffer) };
+    },
+    putHead: async (row) => void (await call({ op: 'head', row })),
+    async close() {
+      if (!dead) await call({ op: 'close' });
+      await worker.terminate();
+    },
+  };
+}
+
+/** In-memory databases cannot be shared with a thread: write on this one. */
+function inlineWriter(db: Database.Database): Writer {
+  const writes = sqliteWrites(db);
+  return {
+    append: async (knownSize, batch) => writes.append(knownSize, batch),
+    putHead: async (row) => writes.putHead(row),
+    close: async () => {},
+  };
+}
+
+/** The embedded default store: one SQLite file in WAL mode; reads here, writes on a worker thread. */
 export function openSqliteStore(file: string): LedgerStore {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  // FULL, not NORMAL: in WAL mode NORMAL already survives SIGKILL (the commit is in the OS page
-  // cache), but an acknowledged record could still vanish on power loss. FULL fsyncs the WAL at
-  // every commit; group commit makes that one fsync per batch, so it costs little throughput.
-  db.pragma('synchronous = FULL');
-  // Several processes (a gateway and a CLI issuing a tree head) may write; wait for the lock.
-  db.pragma('busy_timeout = 10000');
+  configure(db);
   db.exec(SCHEMA);
+  const writer = file === ':memory:' ? inlineWriter(db) : threadWriter(file);
 
   const after = db.prepare('SELECT idx, leaf_hash FROM ledger_records WHERE idx >= ? ORDER BY idx').raw();
   const range = db.prepare('SELECT idx, leaf_hash FROM ledger_records WHERE idx >= ? AND idx < ? ORDER BY idx').raw();
-  const insert = db.prepare('INSERT INTO ledger_records (idx, ts, type, request_id, record, leaf_hash) VALUES (?, ?, ?, ?, ?, ?)');
   const page = db.prepare('SELECT idx, record, leaf_hash FROM ledger_records WHERE idx >= ? ORDER BY idx LIMIT ?').raw();
   const byRequest = db.prepare('SELECT idx, record, leaf_hash FROM ledger_records WHERE request_id = ? ORDER BY idx').raw();
-  const insertHead = db.prepare(
-    'INSERT INTO ledger_heads (tree_size, timestamp, root_hash, key_id, signature, node, frontier) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  );
   const allHeads = db.prepare('SELECT tree_size, timestamp, root_hash, key_id, signature FROM ledger_heads ORDER BY tree_size, id');
+  const lastHead = db.prepare('SELECT tree_size, timestamp, root_hash, key_id, signature FROM ledger_heads ORDER BY tree_size DESC, id DESC LIMIT 1');
   const lastCheckpoint = db.prepare(
     'SELECT tree_size, timestamp, root_hash, key_id, signature, frontier FROM ledger_heads WHERE frontier IS NOT NULL ORDER BY tree_size DESC, id DESC LIMIT 1',
   );
-  const lastHead = db.prepare('SELECT tree_size, timestamp, root_hash, key_id, signature FROM ledger_heads ORDER BY tree_size DESC, id DESC LIMIT 1');
-
-  const contiguous = (rows: unknown[][], from: number): Buffer[] => {
-    const out: Buffer[] = [];
-    for (const [idx, hash] of rows) {
-      if (Number(idx) !== from + out.length) break;
-      out.push(hash as Buffer);
-    }
-    return out;
-  };
-
-  const batch = db.transaction((knownSize: number, build: (start: number) => NewRecord[]) => {
-    const foreignRows = after.all(knownSize) as unknown[][];
-    const foreign = contiguous(foreignRows, knownSize);
-    if (foreign.length !== foreignRows.length) throw new Error(`ledger store has a gap after position ${knownSize + foreign.length - 1}`);
-    const start = knownSize + foreign.length;
-    for (const r of build(start)) insert.run(r.index, r.timestamp, r.type, r.requestId, r.record, r.leafHash);
-    return { start, foreign };
-  });
 
   const toRecord = (row: unknown[]): StoredRecord => ({ index: Number(row[0]), record: row[1] as string, leafHash: row[2] as Buffer });
 
   return {
     kind: 'sqlite',
-    // IMMEDIATE takes the write lock before reading, so the read of foreign leaves and the insert
-    // are one exclusive section even across processes.
-    appendBatch: async (knownSize, build) => batch.immediate(knownSize, build),
+    appendBatch: (knownSize, batch) => writer.append(knownSize, batch),
     leafHashesFrom: async (from, to) => contiguous((to === undefined ? after.all(from) : range.all(from, to)) as unknown[][], from),
     async *scan(from = 0, pageSize = 10_000) {
       let next = from;
@@ -100,11 +146,17 @@ export function openSqliteStore(file: string): LedgerStore {
       }
     },
     findByRequestId: async (id) => (byRequest.all(id) as unknown[][]).map(toRecord),
-    putHead: async (h, node, frontier) =>
-      void insertHead.run(h.tree_size, h.timestamp, h.root_hash, h.key_id, h.signature, node, frontier ? frontierText(frontier) : null),
-    latestCheckpoint: async () => checkpointOf(lastCheckpoint.get() as (HeadRow & { frontier: string }) | undefined),
-    heads: async () => allHeads.all() as HeadRow[],
-    latestHead: async () => lastHead.get() as HeadRow | undefined,
-    close: async () => void db.close(),
+    putHead: (h, node, frontier) =>
+      writer.putHead([h.tree_size, h.timestamp, h.root_hash, h.key_id, h.signature, node, frontier ? frontierText(frontier) : null]),
+    heads: async () => allHeads.all() as SignedTreeHead[],
+    latestHead: async () => lastHead.get() as SignedTreeHead | undefined,
+    latestCheckpoint: async () => checkpointOf(lastCheckpoint.get() as (SignedTreeHead & { frontier: string }) | undefined),
+    async close() {
+      try {
+        await writer.close();
+      } finally {
+        db.close();
+      }
+    },
   };
 }

@@ -1,3 +1,4 @@
+import type { PendingRecord } from '../record-text.js';
 import type { SignedTreeHead } from '../tree-head.js';
 
 /** One stored record: its position, its canonical JSON (the RFC 9162 leaf) and that leaf's hash. */
@@ -5,13 +6,6 @@ export interface StoredRecord {
   index: number;
   record: string;
   leafHash: Buffer;
-}
-
-/** A row to insert; `index` is chosen by the store inside its exclusive section. */
-export interface NewRecord extends StoredRecord {
-  timestamp: string;
-  type: string;
-  requestId: string | null;
 }
 
 /**
@@ -23,10 +17,11 @@ export interface LedgerStore {
   readonly kind: 'sqlite' | 'postgres';
   /**
    * In one exclusive, durable transaction: read the leaf hashes other writers appended at positions
-   * >= `knownSize`, then insert the rows `build(start)` makes for positions start, start+1, …
-   * Resolves after commit with the foreign leaves (positions knownSize … start-1) and `start`.
+   * >= `knownSize`, then insert `batch` at positions start, start+1, … (see renderBatch).
+   * Resolves after commit with `start`, the foreign leaves (positions knownSize … start-1) and the
+   * batch's own leaf hashes.
    */
-  appendBatch(knownSize: number, build: (start: number) => NewRecord[]): Promise<{ start: number; foreign: Buffer[] }>;
+  appendBatch(knownSize: number, batch: PendingRecord[]): Promise<{ start: number; foreign: Buffer[]; leaves: Buffer[] }>;
   /** Leaf hashes at positions >= from, in order (stops at the first gap). */
   leafHashesFrom(from: number, to?: number): Promise<Buffer[]>;
   /** Records in position order from `from` (keyset pages, so a missing position shows as a gap). */
