@@ -97,8 +97,8 @@ export interface Harness {
   ledgerDown: { on: boolean };
 }
 
-export async function harness(ttlSeconds = 600): Promise<Harness> {
-  const db = await memoryDb();
+export async function harness(ttlSeconds = 600, database?: Db): Promise<Harness> {
+  const db = database ?? (await memoryDb());
   const events: RecordEvent[] = [];
   const clock = { ms: Date.parse('2026-11-27T07:00:00.000Z') };
   const ledgerDown = { on: false };
