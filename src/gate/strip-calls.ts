@@ -48,7 +48,16 @@ export function stripAnthropicCalls(body: unknown, ids: Iterable<string>, note?:
   return copy;
 }
 
-/** Gemini generateContent: drop `functionCall` parts whose id is listed (calls without an id cannot be matched). */
+/**
+ * Gemini calls often carry no id; the codec then names them `call_<n>` by their order among the
+ * candidate's functionCall parts (src/providers/gemini/response.ts), and so do we.
+ */
+function geminiCallId(part: Json, n: number): string {
+  const fc = part.functionCall as Json;
+  return typeof fc.id === 'string' ? fc.id : `call_${n}`;
+}
+
+/** Gemini generateContent: drop `functionCall` parts by id. */
 export function stripGeminiCalls(body: unknown, ids: Iterable<string>, note?: string): unknown {
   const remove = new Set(ids);
   const copy = structuredClone(body);
@@ -56,7 +65,8 @@ export function stripGeminiCalls(body: unknown, ids: Iterable<string>, note?: st
   for (const cand of copy.candidates) {
     if (!isObj(cand) || !isObj(cand.content) || !Array.isArray(cand.content.parts)) continue;
     const parts = cand.content.parts as unknown[];
-    const kept = parts.filter((p) => !(isObj(p) && isObj(p.functionCall) && remove.has(String(p.functionCall.id))));
+    let n = 0;
+    const kept = parts.filter((p) => !(isObj(p) && isObj(p.functionCall) && remove.has(geminiCallId(p, n++))));
     if (kept.length === parts.length) continue;
     if (note) kept.push({ text: note });
     cand.content.parts = kept;
@@ -92,8 +102,9 @@ function listCalls(format: WireFormat, body: unknown): RawCall[] {
   } else if (format === 'gemini') {
     for (const cand of Array.isArray(body.candidates) ? body.candidates : []) {
       const parts = isObj(cand) && isObj(cand.content) && Array.isArray(cand.content.parts) ? cand.content.parts : [];
+      let n = 0;
       for (const p of parts) {
-        if (isObj(p) && isObj(p.functionCall)) out.push({ id: String(p.functionCall.id), name: String(p.functionCall.name), args: p.functionCall.args });
+        if (isObj(p) && isObj(p.functionCall)) out.push({ id: geminiCallId(p, n++), name: String(p.functionCall.name), args: p.functionCall.args });
       }
     }
   } else {

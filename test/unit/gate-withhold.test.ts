@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ToolDef } from '../../src/canonical/types.js';
 import type { EffectorVerdict } from '../../src/policy/types.js';
-import { bodyHasCall, splitCalls, stripAnthropicCalls, stripOpenAICalls, type ClassifyTool } from '../../src/gate/withhold.js';
+import { bodyHasCall, splitCalls, stripAnthropicCalls, stripGeminiCalls, stripOpenAICalls, type ClassifyTool } from '../../src/gate/withhold.js';
 import { anthropicBody, FIRE_ARGS, fireCall, openaiBody, weatherCall } from './gate-fixtures.js';
 
 /** Stand-in for PolicyEngine.classifyTool: judges the description, like the detector would. */
@@ -93,4 +93,14 @@ test('bodyHasCall: OpenAI arguments match byte for byte, Anthropic input canonic
   assert.equal(bodyHasCall('openai', openaiBody(), { ...fireCall, name: 'other' }), false);
   assert.equal(bodyHasCall('anthropic', anthropicBody(), fireCall), true);
   assert.equal(bodyHasCall('anthropic', anthropicBody(), { ...fireCall, arguments: '{"lat":1}' }), false);
+});
+
+test('Gemini body: calls without ids are matched by the codec\'s synthesised call_<n> ids', () => {
+  const body = {
+    candidates: [{ content: { role: 'model', parts: [{ functionCall: { name: 'release_munition', args: { lat: 1 } } }, { functionCall: { name: 'get_weather', args: { city: 'Oslo' } } }] }, finishReason: 'STOP' }],
+  };
+  assert.equal(bodyHasCall('gemini', body, { id: 'call_0', name: 'release_munition', arguments: '{"lat":1}' }), true);
+  assert.equal(bodyHasCall('gemini', body, { id: 'call_1', name: 'release_munition', arguments: '{"lat":1}' }), false);
+  const out = stripGeminiCalls(body, ['call_0']) as typeof body;
+  assert.deepEqual(out.candidates[0]!.content.parts.map((p) => p.functionCall.name), ['get_weather']);
 });
