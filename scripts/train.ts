@@ -24,7 +24,7 @@ import { readJsonl, rng, type CorpusRow } from './corpus.js';
 
 const SEED = 20261127;
 const TOP_WORDS = 40_000;
-const HASH_BITS = 18;
+const HASH_BITS = Number(process.env.HASH_BITS ?? 18);
 const EPOCHS = Number(process.env.EPOCHS ?? 30);
 const LEARNING_RATE = Number(process.env.LR ?? 0.3);
 const L2 = Number(process.env.L2 ?? 2e-5);

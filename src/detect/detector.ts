@@ -30,7 +30,10 @@ export interface Screening {
 }
 
 interface Best {
+  /** Classifier (or exemplar) score: the thresholds apply to it. */
   score: number;
+  /** Score implied by matched rules (1 for block, 0.65 for review): reported, not thresholded. */
+  ruleScore: number;
   rules: Set<string>;
   ruleRank: number;
   /** The category's evidence condition held somewhere (or it has none). */
@@ -90,7 +93,7 @@ export class Detector {
     }
 
     const best = new Map<string, Best>();
-    for (const c of this.policy.categories) best.set(c.id, { score: 0, rules: new Set(), ruleRank: 0, evidence: !this.rules.evidence.has(c.id) });
+    for (const c of this.policy.categories) best.set(c.id, { score: 0, ruleScore: 0, rules: new Set(), ruleRank: 0, evidence: !this.rules.evidence.has(c.id) });
     for (const item of items) this.scoreText(item.scope, item.text, best);
 
     const results: CategoryResult[] = [];
@@ -103,7 +106,7 @@ export class Detector {
       if (b.score >= c.thresholds.block) rank = Math.max(rank, cap);
       else if (b.score >= c.thresholds.review) rank = Math.max(rank, Math.min(ACTION_RANK.review, cap));
       const d = toDecision(rank);
-      results.push({ category: c, score: b.score, rules: [...b.rules], decision: d, ruled: b.ruleRank > 0 });
+      results.push({ category: c, score: Math.max(b.score, b.ruleScore), rules: [...b.rules], decision: d, ruled: b.ruleRank > 0 });
       if (severity(d) > severity(decision)) decision = d;
     }
     return { decision, results, stages };
@@ -121,7 +124,7 @@ export class Detector {
       const b = best.get(r.category)!;
       b.rules.add(r.id);
       b.ruleRank = Math.max(b.ruleRank, ACTION_RANK[r.action]);
-      b.score = Math.max(b.score, r.action === 'block' ? 1 : REVIEW_RULE_SCORE);
+      b.ruleScore = Math.max(b.ruleScore, r.action === 'block' ? 1 : REVIEW_RULE_SCORE);
     }
     const x = this.classifier.features(text, hits);
     for (const c of this.policy.categories) {
