@@ -473,4 +473,5 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// Unref'd: a long scripted delay must not keep the test process alive after close().
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
