@@ -6,6 +6,7 @@
  *   node dist/bench/load.js '<json LoadSpec>'   → prints one JSON LoadResult line
  */
 import autocannon from 'autocannon';
+import { cpuMs } from './memory.js';
 import { Samples, summarise, type LatencySummary } from './stats.js';
 
 export interface LoadSpec {
@@ -16,6 +17,8 @@ export interface LoadSpec {
   durationSec: number;
   /** Unmeasured run first, so JIT, connection pools and caches are warm. */
   warmupSec: number;
+  /** The gateway's pid: its CPU time over the measured run is reported per request. */
+  pid?: number;
 }
 
 export interface LoadResult {
@@ -28,6 +31,8 @@ export interface LoadResult {
   errors: number;
   timeouts: number;
   statusCodes: Record<string, number>;
+  /** Gateway CPU (user + system) per request over the measured run; absent without a pid. */
+  cpuMsPerRequest?: number;
 }
 
 function run(spec: LoadSpec, durationSec: number, samples?: Samples): Promise<LoadResult> {
@@ -66,7 +71,10 @@ function run(spec: LoadSpec, durationSec: number, samples?: Samples): Promise<Lo
 async function main(): Promise<void> {
   const spec = JSON.parse(process.argv[2] ?? '') as LoadSpec;
   if (spec.warmupSec > 0) await run(spec, spec.warmupSec);
+  const cpu0 = spec.pid ? cpuMs(spec.pid) : undefined;
   const result = await run(spec, spec.durationSec, new Samples());
+  const cpu1 = spec.pid ? cpuMs(spec.pid) : undefined;
+  if (cpu0 !== undefined && cpu1 !== undefined && result.requests) result.cpuMsPerRequest = (cpu1 - cpu0) / result.requests;
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

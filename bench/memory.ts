@@ -14,6 +14,26 @@ function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined {
   }
 }
 
+/** Resident set size now, in MB; null when unknown. */
+export function rssNowMb(pid: number): number | null {
+  const kb = statusKb(pid, 'VmRSS');
+  return kb ? Math.round((kb / 1024) * 10) / 10 : null;
+}
+
+/**
+ * CPU time the process has used so far (user + system), in ms, from /proc/<pid>/stat; fields 14
+ * and 15 count clock ticks (USER_HZ, 100 on Linux).
+ */
+export function cpuMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // the command name may contain spaces
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
 export class MemorySampler {
   private maxRssKb = 0;
   private readonly timer: NodeJS.Timeout;

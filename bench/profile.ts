@@ -1,5 +1,5 @@
 /**
- * Profile Redline under c=32 load with `node --cpu-prof` and summarise where the CPU goes: self
+ * Profile Redline under load (c=32 unless told) with `node --cpu-prof` and summarise where the CPU goes: self
  * time per function (file:function) and inclusive time of Redline's own functions. The raw
  * .cpuprofile is kept in bench/results/profile/ (open it in Chrome DevTools or speedscope for a
  * flame graph); it is not committed.
@@ -27,6 +27,8 @@ export interface Hotspot {
   percent: number;
 }
 export interface ProfileSummary {
+  connections: number;
+  /** The main thread's profile (the event loop). */
   file: string;
   rps: number;
   /** Self time, share of non-idle CPU samples. */
@@ -35,19 +37,22 @@ export interface ProfileSummary {
   redlineInclusive: Hotspot[];
   /** Self time grouped by package / area. */
   byArea: Hotspot[];
+  /** Worker threads (the SQLite ledger writer): self time, share of that thread's non-idle samples. */
+  workers: Array<{ file: string; top: Hotspot[] }>;
 }
 
 function where(node: ProfileNode): string {
   const { functionName, url, lineNumber } = node.callFrame;
   const name = functionName || '(anonymous)';
-  if (!url) return name;
+  if (!url) return name.startsWith('RegExp: ') ? `${name.slice(0, 60)}…` : name;
   const path = url.startsWith('file://') ? relative(REPO_ROOT, new URL(url).pathname) : url;
   return `${path}:${lineNumber + 1}:${name}`;
 }
 
 function area(node: ProfileNode): string {
   const url = node.callFrame.url;
-  if (!url) return node.callFrame.functionName; // (garbage collector), (program), native
+  // No url: (garbage collector), (program), native code, and regular expressions (detect/rules).
+  if (!url) return node.callFrame.functionName.startsWith('RegExp: ') ? 'RegExp (all)' : node.callFrame.functionName;
   if (url.startsWith('node:')) return 'node internals';
   const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (m) return m[1]!;
@@ -55,7 +60,7 @@ function area(node: ProfileNode): string {
   return s ? s[1]! : url;
 }
 
-export function summarise(profile: CpuProfile, limit = 20): Omit<ProfileSummary, 'file' | 'rps'> {
+export function summarise(profile: CpuProfile, limit = 20): Pick<ProfileSummary, 'top' | 'redlineInclusive' | 'byArea'> {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -85,20 +90,23 @@ export function summarise(profile: CpuProfile, limit = 20): Omit<ProfileSummary,
   return { top: top(self), redlineInclusive: top(inclusive), byArea: top(areas) };
 }
 
-export async function profileRedline(up: Upstreams, durationSec: number): Promise<ProfileSummary> {
+export async function profileRedline(up: Upstreams, durationSec: number, configOverrides?: Record<string, unknown>, connections = 32): Promise<ProfileSummary> {
   const dir = join(REPO_ROOT, 'bench', 'results', 'profile');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const t = await redline(up, { nodeFlags: ['--cpu-prof', '--cpu-prof-dir', dir] });
+  const t = await redline(up, { nodeFlags: ['--cpu-prof', '--cpu-prof-dir', dir], configOverrides });
   let rps: number;
   try {
-    const spec: LoadSpec = { url: t.url, headers: t.headers, body: chatBody(false), connections: 32, durationSec, warmupSec: 2 };
+    const spec: LoadSpec = { url: t.url, headers: t.headers, body: chatBody(false), connections, durationSec, warmupSec: 2 };
     rps = (await runJson<LoadResult>(join(REPO_ROOT, 'dist', 'bench', 'load.js'), [JSON.stringify(spec)])).rps;
   } finally {
     await t.stop(); // SIGTERM: the gateway exits cleanly, and node writes the profile on exit
   }
-  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-  if (!file) throw new Error('no .cpuprofile written (did the gateway exit cleanly?)');
-  const path = join(dir, file);
-  return { file: relative(REPO_ROOT, path), rps, ...summarise(JSON.parse(readFileSync(path, 'utf8')) as CpuProfile) };
+  // One file per thread: CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile, thread 0 is the main thread.
+  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+  const main = files.find((f) => f.split('.')[4] === '0');
+  if (!main) throw new Error('no main-thread .cpuprofile written (did the gateway exit cleanly?)');
+  const load = (f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as CpuProfile;
+  const workers = files.filter((f) => f !== main).map((f) => ({ file: relative(REPO_ROOT, join(dir, f)), top: summarise(load(f), 10).top }));
+  return { connections, file: relative(REPO_ROOT, join(dir, main)), rps, ...summarise(load(main)), workers };
 }

@@ -12,7 +12,8 @@ export interface SystemRun {
   ttft: TtftResult;
   /** Streaming from the paced stand-in: adds what output holdback costs with a real model's pace. */
   ttftPaced: TtftResult;
-  /** MB; null for the direct baseline (no gateway process). */
+  /** MB; null for the direct baseline (no gateway process). RSS after start and one request. */
+  idleRssMb: number | null;
   peakRssMb: number | null;
   maxSampledRssMb: number | null;
 }
@@ -24,6 +25,9 @@ export interface Figures {
   addedC32P50: number;
   addedC32P99: number;
   peakRssMb: number | null;
+  idleRssMb: number | null;
+  /** Gateway CPU per request at c=32 (ms), user + system. */
+  cpuMsPerRequest: number;
   addedTtftP50: number;
   addedTtftP99: number;
   addedTtftPacedP50: number;
@@ -45,6 +49,8 @@ export function figures(run: SystemRun, base: SystemRun): Figures {
     addedC32P50: sub(run.c32.latencyMs.p50, base.c32.latencyMs.p50),
     addedC32P99: sub(run.c32.latencyMs.p99, base.c32.latencyMs.p99),
     peakRssMb: run.peakRssMb,
+    idleRssMb: run.idleRssMb,
+    cpuMsPerRequest: run.c32.cpuMsPerRequest ?? Number.NaN,
     addedTtftP50: sub(run.ttft.firstTokenMs.p50, base.ttft.firstTokenMs.p50),
     addedTtftP99: sub(run.ttft.firstTokenMs.p99, base.ttft.firstTokenMs.p99),
     addedTtftPacedP50: sub(run.ttftPaced.firstTokenMs.p50, base.ttftPaced.firstTokenMs.p50),
@@ -79,6 +85,8 @@ const ROWS: Array<{ label: string; key: keyof Figures; digits: number; baseline?
   { label: 'added latency c=1 p99 (ms)', key: 'addedC1P99', digits: 3, baseline: (r) => r.c1.latencyMs.p99 },
   { label: 'added latency c=32 p50 (ms)', key: 'addedC32P50', digits: 2, baseline: (r) => r.c32.latencyMs.p50 },
   { label: 'added latency c=32 p99 (ms)', key: 'addedC32P99', digits: 2, baseline: (r) => r.c32.latencyMs.p99 },
+  { label: 'gateway CPU per request at c=32 (ms)', key: 'cpuMsPerRequest', digits: 3 },
+  { label: 'RSS of gateway after start (MB)', key: 'idleRssMb', digits: 1 },
   { label: 'peak RSS of gateway (MB)', key: 'peakRssMb', digits: 1 },
   { label: 'added time to first token p50 (ms)', key: 'addedTtftP50', digits: 3, baseline: (r) => r.ttft.firstTokenMs.p50 },
   { label: 'added time to first token p99 (ms)', key: 'addedTtftP99', digits: 3, baseline: (r) => r.ttft.firstTokenMs.p99 },

@@ -3,18 +3,21 @@
  * run on one machine. Every system and every load generator is its own process.
  *
  *   node dist/bench/run.js [--duration 10] [--warmup 2] [--systems direct,portkey,redline]
- *                          [--no-detector] [--profile] [--out bench/results/latest.json]
+ *                          [--no-detector] [--no-readme] [--profile [--profile-connections 32]] [--out bench/results/latest.json]
+ *                          [--redline-config '{"ledger":{"group_commit_ms":0}}']   (experiments only)
  *
  * Per system: c=1 and c=32 closed-loop load with autocannon, then streaming time to first token at
- * c=1; the gateway's peak RSS over all of it. Figures are printed as a table and written as JSON.
+ * c=1; the gateway's peak RSS over all of it. Figures are printed as a table and written as JSON,
+ * and (when all three systems ran without error) into bench/README.md.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, totalmem, release } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { LoadResult, LoadSpec } from './load.js';
-import { MemorySampler } from './memory.js';
+import { MemorySampler, rssNowMb } from './memory.js';
 import { profileRedline } from './profile.js';
+import { updateReadme } from './readme.js';
 import { chatBody, PACED_MODEL, PROMPT } from './prompt.js';
 import { figures, table, targets, fmt, type SystemRun } from './report.js';
 import { ANSWER_TEXT } from './standin-answers.js';
@@ -28,11 +31,16 @@ const { values: opt } = parseArgs({
     warmup: { type: 'string', default: '2' },
     systems: { type: 'string', default: 'direct,portkey,redline' },
     'no-detector': { type: 'boolean', default: false },
+    'no-readme': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    'profile-connections': { type: 'string', default: '32' },
+    /** JSON merged over Redline's config (top-level keys), e.g. '{"ledger":{"group_commit_ms":0}}'. */
+    'redline-config': { type: 'string' },
     out: { type: 'string', default: join(REPO_ROOT, 'bench', 'results', 'latest.json') },
   },
 });
 const durationSec = Number(opt.duration);
+const overrides = opt['redline-config'] ? (JSON.parse(opt['redline-config']) as Record<string, unknown>) : undefined;
 const warmupSec = Number(opt.warmup);
 const systems = new Set(opt.systems.split(','));
 /** Paced stand-in: one streamed chunk (a word) every 2 ms, a fast model's pace. */
@@ -55,9 +63,10 @@ async function check(t: Target): Promise<void> {
 }
 
 async function load(t: Target, connections: number): Promise<LoadResult> {
-  const spec: LoadSpec = { url: t.url, headers: t.headers, body: chatBody(false), connections, durationSec, warmupSec };
+  const spec: LoadSpec = { url: t.url, headers: t.headers, body: chatBody(false), connections, durationSec, warmupSec, pid: t.service?.pid };
   const r = await runJson<LoadResult>(script('load'), [JSON.stringify(spec)]);
-  say(`  ${t.name} c=${connections}: ${fmt(r.rps, 0)} req/s, p50 ${fmt(r.latencyMs.p50, 3)} ms, p99 ${fmt(r.latencyMs.p99, 3)} ms, non-2xx ${r.non2xx}, errors ${r.errors}`);
+  const cpu = r.cpuMsPerRequest === undefined ? '' : `, gateway CPU ${fmt(r.cpuMsPerRequest, 3)} ms/req`;
+  say(`  ${t.name} c=${connections}: ${fmt(r.rps, 0)} req/s, p50 ${fmt(r.latencyMs.p50, 3)} ms, p99 ${fmt(r.latencyMs.p99, 3)} ms${cpu}, non-2xx ${r.non2xx}, errors ${r.errors}`);
   return r;
 }
 
@@ -73,6 +82,7 @@ async function ttft(t: Target, paced: boolean): Promise<TtftResult> {
 
 async function measure(t: Target): Promise<SystemRun> {
   await check(t);
+  const idleRssMb = t.service ? rssNowMb(t.service.pid) : null;
   const mem = t.service ? new MemorySampler(t.service.pid) : undefined;
   try {
     const c1 = await load(t, 1);
@@ -80,8 +90,8 @@ async function measure(t: Target): Promise<SystemRun> {
     const stream = await ttft(t, false);
     const streamPaced = await ttft(t, true);
     const m = mem?.stop() ?? { peakRssMb: null, maxSampledRssMb: null };
-    if (m.peakRssMb !== null) say(`  ${t.name} peak RSS ${m.peakRssMb} MB`);
-    return { c1, c32, ttft: stream, ttftPaced: streamPaced, ...m };
+    if (m.peakRssMb !== null) say(`  ${t.name} RSS after one request ${idleRssMb} MB, peak ${m.peakRssMb} MB`);
+    return { c1, c32, ttft: stream, ttftPaced: streamPaced, idleRssMb, ...m };
   } finally {
     mem?.stop();
     await t.stop();
@@ -107,9 +117,10 @@ async function main(): Promise<void> {
   try {
     say('direct upstream (baseline)…');
     runs.direct = await measure(direct(up));
+    if (overrides) say(`redline config overrides (not the default setup): ${JSON.stringify(overrides)}`);
     for (const [name, start] of [
       ['portkey', portkey],
-      ['redline', redline],
+      ['redline', (u: Upstreams) => redline(u, { configOverrides: overrides })],
     ] as const) {
       if (!systems.has(name)) continue;
       say(`${name}…`);
@@ -122,7 +133,7 @@ async function main(): Promise<void> {
     }
     if (opt.profile && systems.has('redline')) {
       say('redline under --cpu-prof…');
-      profile = await profileRedline(up, durationSec).catch((err: Error) => (errors.push(`profile: ${err.message}`), undefined));
+      profile = await profileRedline(up, durationSec, overrides, Number(opt['profile-connections'])).catch((err: Error) => (errors.push(`profile: ${err.message}`), undefined));
     }
   } finally {
     await Promise.all(standins.map((s) => s.stop()));
@@ -144,7 +155,7 @@ async function main(): Promise<void> {
     started,
     finished: new Date().toISOString(),
     machine: machine(),
-    settings: { durationSec, warmupSec, pacedChunkMs: PACED_CHUNK_MS, promptChars: PROMPT.length, requestBytes: Buffer.byteLength(chatBody(false)) },
+    settings: { durationSec, warmupSec, redlineConfigOverrides: overrides ?? null, pacedChunkMs: PACED_CHUNK_MS, promptChars: PROMPT.length, requestBytes: Buffer.byteLength(chatBody(false)) },
     figures: { portkey: pk, redline: rl },
     ratiosRedlineOverPortkey: pk && rl ? { throughputC32: rl.rps32 / pk.rps32, addedC1P50: rl.addedC1P50 / pk.addedC1P50, addedC1P99: rl.addedC1P99 / pk.addedC1P99, peakRss: (rl.peakRssMb ?? NaN) / (pk.peakRssMb ?? NaN), addedTtftP50: rl.addedTtftP50 / pk.addedTtftP50 } : undefined,
     targets: rl ? targets(rl, pk) : undefined,
@@ -156,13 +167,29 @@ async function main(): Promise<void> {
   mkdirSync(dirname(resolve(opt.out)), { recursive: true });
   writeFileSync(resolve(opt.out), `${JSON.stringify(out, null, 2)}\n`);
 
-  const lines = ['', table(base, pk, rl), ''];
-  for (const t of out.targets ?? []) lines.push(`${t.met ? 'met    ' : 'NOT met'}  ${t.target}: ${t.value}`);
-  if (detector) lines.push(`detector alone: ${fmt(detector.screensPerSecPerCore, 0)} screens/s per core on 1 KB prompts (${fmt(detector.meanUs, 1)} µs each)`);
-  if (profile) lines.push('', 'Redline CPU profile under c=32 load, top self time:', ...profile.top.map((h) => `  ${fmt(h.percent, 1).padStart(5)}%  ${h.where}`));
-  for (const e of errors) lines.push(`error: ${e}`);
-  lines.push(`written: ${resolve(opt.out)}`);
-  process.stdout.write(`${lines.join('\n')}\n`);
+  const m = out.machine;
+  const lines = [
+    `${out.finished.slice(0, 16).replace('T', ' ')} UTC, ${m.cores} × ${m.cpu}, ${m.memoryGb} GB, Node ${m.node}, Linux ${m.kernel}; ${durationSec} s per scenario after ${warmupSec} s warm-up.`,
+    '',
+    table(base, pk, rl),
+    '',
+  ];
+  for (const t of out.targets ?? []) lines.push(`- ${t.met ? 'met' : '**not met**'}: ${t.target}: ${t.value}`);
+  if (detector) lines.push(`- detector alone: ${fmt(detector.screensPerSecPerCore, 0)} screens/s per core on 1 KB prompts (${fmt(detector.meanUs, 1)} µs each)`);
+  if (profile) {
+    lines.push('', `Redline CPU profile under c=${profile.connections} load (${fmt(profile.rps, 0)} req/s while profiled), main thread, top self time:`, '');
+    lines.push(...profile.top.slice(0, 12).map((h) => `    ${fmt(h.percent, 1).padStart(5)}%  ${h.where}`));
+    lines.push('', 'inclusive, Redline functions:', '');
+    lines.push(...profile.redlineInclusive.slice(0, 12).map((h) => `    ${fmt(h.percent, 1).padStart(5)}%  ${h.where}`));
+    for (const w of profile.workers) {
+      lines.push('', `worker thread (${w.file.split('/').pop()}), top self time (time blocked in native code, e.g. fsync, counts):`, '');
+      lines.push(...w.top.slice(0, 5).map((h) => `    ${fmt(h.percent, 1).padStart(5)}%  ${h.where}`));
+    }
+  }
+  for (const e of errors) lines.push(`- error: ${e}`);
+  const section = lines.join('\n');
+  process.stdout.write(`\n${section}\nwritten: ${resolve(opt.out)}\n`);
+  if (pk && rl && !errors.length && !overrides && !opt['no-readme']) updateReadme(section);
   if (errors.length) process.exitCode = 1;
 }
 

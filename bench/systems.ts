@@ -71,6 +71,8 @@ export async function portkey(up: Upstreams): Promise<Target> {
 export interface RedlineOptions {
   /** Extra node flags for the gateway process, e.g. --cpu-prof. */
   nodeFlags?: string[];
+  /** Top-level config keys merged over the benchmark config, for experiments (not the default run). */
+  configOverrides?: Record<string, unknown>;
 }
 
 export async function redline(up: Upstreams, opts: RedlineOptions = {}): Promise<Target> {
@@ -92,6 +94,7 @@ export async function redline(up: Upstreams, opts: RedlineOptions = {}): Promise
         { model: PACED_MODEL, provider: 'standin-paced' },
         { model: '*', provider: 'standin' },
       ],
+      ...opts.configOverrides,
     }),
   );
   const cli = join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
