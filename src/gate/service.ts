@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Principal } from '../auth/types.js';
 import type { ToolCall, WireFormat } from '../canonical/types.js';
-import type { RecordEvent, Recorder } from '../pipeline/types.js';
-import { GatewayError } from '../server/errors.js';
 import type { Db } from '../storage/database.js';
 import { bindingHash, canonicalSha256, decisionPayload, holdPayload, type GateDecision } from './binding.js';
+import { ApprovalError, ledgerDown, notFound, tampered } from './errors.js';
 import type { Signer } from './signer.js';
 import { ApprovalStore, type ApprovalRow, type ApprovalStatus } from './store.js';
 import { bodyHasCall, stripCalls } from './strip-calls.js';
@@ -19,8 +18,17 @@ import { isOperator, toView, type ApprovalView } from './view.js';
  * reason; never arguments or content in clear).
  */
 
-/** The ledger's append, as an object (the pipeline's Recorder) or a bare function. */
-export type ApprovalRecorder = Recorder | ((event: RecordEvent) => Promise<unknown>);
+/** One ledger event of the gate; `content` is classified: the ledger keeps a keyed digest or ciphertext of it. */
+export interface GateEvent {
+  type: string;
+  request_id?: string;
+  tenant?: string;
+  content?: { prompt?: string; response?: string };
+  [field: string]: unknown;
+}
+
+/** The ledger's append, as an object (the ledger / pipeline Recorder) or a bare function. */
+export type ApprovalRecorder = { append(event: GateEvent): Promise<unknown> } | ((event: GateEvent) => Promise<unknown>);
 
 export interface ApprovalServiceOptions {
   db: Db;
@@ -47,17 +55,12 @@ export interface HoldInput {
 }
 
 const MAX_REASON = 2000;
-const err = (status: number, code: string, message: string, type = 'invalid_request_error') => new GatewayError(status, type, message, code);
-const notFound = (id: string) => err(404, 'approval_not_found', `no approval ${id} for this tenant`, 'not_found_error');
-const ledgerDown = () =>
-  err(503, 'ledger_unavailable', 'the audit ledger could not record this approval step; nothing was changed (fail closed)', 'ledger_unavailable');
-const tampered = (id: string) =>
-  err(500, 'approval_integrity_failure', `approval ${id} failed its integrity check; the held call is not released (fail closed)`, 'internal_error');
+const err = (status: number, code: string, message: string, type?: string) => new ApprovalError(status, code, message, type);
 
 export class ApprovalService {
   private readonly ttlMs: number;
   private readonly now: () => number;
-  private readonly record: (event: RecordEvent) => Promise<unknown>;
+  private readonly record: (event: GateEvent) => Promise<unknown>;
 
   private constructor(
     private readonly store: ApprovalStore,

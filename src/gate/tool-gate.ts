@@ -1,9 +1,35 @@
-import type { WireFormat } from '../canonical/types.js';
+import type { Principal } from '../auth/types.js';
+import type { ToolCall, ToolDef, WireFormat } from '../canonical/types.js';
 import type { RedlineConfig } from '../config/schema.js';
-import type { GateOutcome, ToolGate } from '../pipeline/types.js';
 import type { PolicyEngine } from '../policy/types.js';
 import type { ApprovalService } from './service.js';
 import { splitCalls } from './withhold.js';
+
+/** What the pipeline hands the gate for one response (structurally the pipeline's ToolGate contract). */
+export interface InspectArgs {
+  call: { requestId: string; principal: Principal; format: WireFormat };
+  model: string;
+  provider: string;
+  /** The request's tool definitions. */
+  tools: ToolDef[];
+  /** The response's tool calls. */
+  toolCalls: ToolCall[];
+  /** The response exactly as the upstream produced it, in the client's format; taken only when a call is held. */
+  heldResponse: () => unknown;
+}
+
+export interface GateOutcome {
+  /** Calls that go to the client as they are. */
+  passed: ToolCall[];
+  /** Calls withheld for human approval, each with its approval id. */
+  held: Array<{ call: ToolCall; approvalId: string }>;
+  /** Calls refused outright (effector action `deny`). */
+  denied: ToolCall[];
+}
+
+export interface ToolGate {
+  inspect(args: InspectArgs): Promise<GateOutcome>;
+}
 
 /**
  * The pipeline's effector gate (`PipelineDeps.gate`): classify each called tool, hold the
@@ -36,7 +62,7 @@ export function createToolGate(deps: {
           model: args.model,
           provider: args.provider,
           toolCall: call,
-          heldResponse: { format: args.call.format as WireFormat, body },
+          heldResponse: { format: args.call.format, body },
           stripCallIds: removed.filter((c) => c !== call.id),
           reasons: verdict.reasons,
         });

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/types.js';
 import type { ApprovalService } from '../gate/service.js';
 import type { ApprovalStatus } from '../gate/store.js';
-import { errorBody, GatewayError, toGatewayError } from './errors.js';
+import { ApprovalError, approvalErrorBody } from '../gate/errors.js';
 
 /**
  * The approval API (acceptance interface):
@@ -28,6 +28,16 @@ interface DecisionBody {
   binding_hash?: unknown;
 }
 
+/** Errors that carry an HTTP status, code and type (e.g. the server's GatewayError) keep them; anything else is a 500. */
+function asApprovalError(e: unknown): unknown {
+  if (e instanceof ApprovalError) return e;
+  const x = e as { status?: unknown; code?: unknown; type?: unknown; message?: unknown };
+  if (typeof x?.status === 'number' && x.status >= 400 && x.status < 500 && typeof x.message === 'string') {
+    return new ApprovalError(x.status, typeof x.code === 'string' ? x.code : 'invalid_request_error', x.message, typeof x.type === 'string' ? x.type : undefined);
+  }
+  return e;
+}
+
 export const approvalRoutes: FastifyPluginAsync<ApprovalRoutesOptions> = async (app, opts) => {
   const { service } = opts;
 
@@ -36,7 +46,7 @@ export const approvalRoutes: FastifyPluginAsync<ApprovalRoutesOptions> = async (
     const set = (request as unknown as { principal?: Principal }).principal;
     if (set) return set;
     if (opts.authenticate) return opts.authenticate(request);
-    throw new GatewayError(401, 'authentication_error', 'a gateway key is required', 'invalid_api_key');
+    throw new ApprovalError(401, 'invalid_api_key', 'a gateway key is required', 'authentication_error');
   }
 
   /** Answer in the OpenAI error shape; approval content never goes to the log. */
@@ -47,22 +57,23 @@ export const approvalRoutes: FastifyPluginAsync<ApprovalRoutesOptions> = async (
         const body = await handler(request, await principalOf(request));
         return reply.header('cache-control', 'no-store').send(body);
       } catch (e) {
-        const err = toGatewayError(e);
-        return reply.code(err.status).send(errorBody('openai', err, String(request.id)));
+        // A caller-supplied authenticate may throw the server's own error type: keep its status and code.
+        const { status, body } = approvalErrorBody(asApprovalError(e), String(request.id));
+        return reply.code(status).send(body);
       }
     };
 
   const decisionArgs = (body: DecisionBody | undefined) => {
     if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) {
-      throw new GatewayError(400, 'invalid_request_error', 'body must be a JSON object {"reason": "..."}', 'invalid_body');
+      throw new ApprovalError(400, 'invalid_body', 'body must be a JSON object {"reason": "..."}');
     }
     const reason = body?.reason;
     if (typeof reason !== 'string' || !reason.trim()) {
-      throw new GatewayError(400, 'invalid_request_error', 'a non-empty "reason" is required', 'reason_required', 'reason');
+      throw new ApprovalError(400, 'reason_required', 'a non-empty "reason" is required', undefined, 'reason');
     }
     const binding = body?.binding_hash;
     if (binding !== undefined && (typeof binding !== 'string' || !/^[0-9a-f]{64}$/.test(binding))) {
-      throw new GatewayError(400, 'invalid_request_error', '"binding_hash" must be 64 lowercase hex characters', 'invalid_binding_hash', 'binding_hash');
+      throw new ApprovalError(400, 'invalid_binding_hash', '"binding_hash" must be 64 lowercase hex characters', undefined, 'binding_hash');
     }
     return { reason, binding: binding as string | undefined };
   };
@@ -72,7 +83,7 @@ export const approvalRoutes: FastifyPluginAsync<ApprovalRoutesOptions> = async (
     guarded(async (request: FastifyRequest<{ Querystring: { status?: string } }>, principal) => {
       const status = request.query.status;
       if (status !== undefined && !STATUSES.includes(status as ApprovalStatus)) {
-        throw new GatewayError(400, 'invalid_request_error', `status must be one of ${STATUSES.join(', ')}`, 'invalid_status', 'status');
+        throw new ApprovalError(400, 'invalid_status', `status must be one of ${STATUSES.join(', ')}`, undefined, 'status');
       }
       return { object: 'list', data: await service.list(principal, status as ApprovalStatus | undefined) };
     }),

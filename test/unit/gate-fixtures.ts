@@ -1,11 +1,10 @@
 import Database from 'better-sqlite3';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Principal } from '../../src/auth/types.js';
-import { ApprovalService } from '../../src/gate/service.js';
+import { ApprovalService, type GateEvent } from '../../src/gate/service.js';
 import { ephemeralSigner } from '../../src/gate/signer.js';
 import { approvalRoutes } from '../../src/server/approvals.js';
-import { GatewayError } from '../../src/server/errors.js';
-import type { RecordEvent } from '../../src/pipeline/types.js';
+import { ApprovalError } from '../../src/gate/errors.js';
 import { openDatabase, type Db } from '../../src/storage/database.js';
 
 /** Shared fixtures of the gate tests: principals, a stand-in upstream body, an in-memory service. */
@@ -91,7 +90,7 @@ export async function memoryDb(): Promise<Db> {
 export interface Harness {
   db: Db;
   service: ApprovalService;
-  events: RecordEvent[];
+  events: GateEvent[];
   clock: { ms: number };
   /** Make the next ledger appends fail. */
   ledgerDown: { on: boolean };
@@ -99,7 +98,7 @@ export interface Harness {
 
 export async function harness(ttlSeconds = 600, database?: Db): Promise<Harness> {
   const db = database ?? (await memoryDb());
-  const events: RecordEvent[] = [];
+  const events: GateEvent[] = [];
   const clock = { ms: Date.parse('2026-11-27T07:00:00.000Z') };
   const ledgerDown = { on: false };
   const service = await ApprovalService.open({
@@ -130,7 +129,7 @@ export function holdFire(h: Harness, by: Principal = client, body: unknown = ope
   });
 }
 
-/** Assert helper: run `fn`, expect a GatewayError with this status and code. */
+/** Assert helper: run `fn`, expect an ApprovalError with this status and code. */
 export async function refused(fn: () => Promise<unknown>, status: number, code: string): Promise<void> {
   const { rejects } = await import('node:assert/strict');
   await rejects(fn, (e: unknown) => {
@@ -149,7 +148,7 @@ export async function approvalsApp(service: ApprovalService, tokens: Record<stri
     service,
     authenticate: async (req) => {
       const p = tokens[String(req.headers.authorization ?? '').replace(/^Bearer /, '')];
-      if (!p) throw new GatewayError(401, 'authentication_error', 'invalid gateway key', 'invalid_api_key');
+      if (!p) throw new ApprovalError(401, 'invalid_api_key', 'invalid gateway key', 'authentication_error');
       return p;
     },
   });

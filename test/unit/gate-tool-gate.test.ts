@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ChatRequest, ToolCall } from '../../src/canonical/types.js';
 import { createToolGate } from '../../src/gate/tool-gate.js';
-import type { ChatCall } from '../../src/pipeline/types.js';
 import type { EffectorVerdict, PolicyEngine } from '../../src/policy/types.js';
 import { client, FIRE_ARGS, fireCall, harness, openaiBody, operator, weatherCall } from './gate-fixtures.js';
 
@@ -24,15 +23,7 @@ const request: ChatRequest = {
   stream: false,
 };
 
-const call = (): ChatCall => ({
-  requestId: 'req-1',
-  principal: client,
-  format: 'openai',
-  rawBody: {},
-  request,
-  startedNs: 0n,
-  signal: new AbortController().signal,
-});
+const call = () => ({ requestId: 'req-1', principal: client, format: 'openai' as const });
 
 /** One inspect of a response with these calls, through a gate over the harness' service. */
 const inspect = (gate: ReturnType<typeof createToolGate>, toolCalls: ToolCall[], heldResponse: () => unknown = () => openaiBody()) =>
