@@ -1,5 +1,6 @@
 import { PolicyError } from '../policy/errors.js';
 import type { Condition, EffectivePolicy, PatternSpec } from '../policy/schema.js';
+import { hoistWordBoundary } from './regex-opt.js';
 
 /**
  * Stage 3: the policy's rules. Concepts (named regexes) are tested once per text into a bit array;
@@ -75,7 +76,7 @@ export class RuleSet {
 
 function compileRegex(src: string, what: string): RegExp {
   try {
-    return new RegExp(src);
+    return new RegExp(hoistWordBoundary(src));
   } catch (err) {
     throw new PolicyError(`${what}: invalid regex: ${(err as Error).message}`);
   }
@@ -121,7 +122,7 @@ function compileGroup(g: { all?: Condition[]; any?: Condition[]; none?: Conditio
 export function compileStandalone(c: Condition, policy: EffectivePolicy, where: string): (text: string) => boolean {
   const names = Object.keys(policy.concepts);
   const index = new Map(names.map((n, i) => [n, i]));
-  const res = names.map((n) => new RegExp(policy.concepts[n]!));
+  const res = names.map((n) => compileRegex(policy.concepts[n]!, `concept "${n}"`));
   const lookup: Lookup = (i, t, h) => {
     let v = h[i]!;
     if (v === 0) h[i] = v = res[i]!.test(t) ? 1 : 2;

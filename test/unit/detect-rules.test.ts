@@ -26,3 +26,12 @@ test('an unknown concept name is a load error naming the rule', () => {
 test('an invalid regex is a load error', () => {
   assert.throws(() => rules([], { bad: '(' }), /concept "bad": invalid regex/);
 });
+
+test('the word-boundary rewrite keeps the meaning of a concept', async () => {
+  const { hoistWordBoundary } = await import('../../src/detect/regex-opt.js');
+  const src = '(\\bno (human|operator)\\b|\\bauto-?fire|\\b(skip|bypass) the (check|[a-z]+ step))';
+  const fast = new RegExp(hoistWordBoundary(src));
+  assert.equal(hoistWordBoundary(src), '\\b(?:no (human|operator)\\b|auto-?fire|(skip|bypass) the (check|[a-z]+ step))');
+  for (const t of ['no human', 'ano human', 'autofire now', 'we skip the check', 'noskip', 'bypass the x step']) assert.equal(fast.test(t), new RegExp(src).test(t), t);
+  assert.equal(hoistWordBoundary('(\\ba|b)'), '(\\ba|b)'); // not every alternative starts with \b: untouched
+});
