@@ -1,1 +1,1 @@
-wMpUsU9FFe59OMwnxFdCi9kRRDTvJ891/eFvPNnDq59nOMi5oCkENzhQtXyxHGr8BYNPjDMQzuFph+VxJlmVBg==
+x68/coSrq1L72WiTitQdepwlp/3qRlFp8biHO37JrYdSoCNqQyLIecLitjKWTLVSh0eTpMjjvAI/zAe6Z+vNCA==

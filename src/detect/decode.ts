@@ -85,14 +85,25 @@ function collect(text: string, depth: number, out: string[]): void {
   }
 }
 
-/** Is there a run of 16+ characters with no space or punctuation? (Cheap gate before the regexes.) */
+/**
+ * Is there a run of 16+ base64/hex characters that contains a digit or a capital? (Cheap gate before
+ * the regexes: hyphenated lower-case words like "human-in-the-loop" are not payloads.)
+ */
 function hasLongRun(s: string): boolean {
   let run = 0;
+  let mixed = false;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    const ok = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 47 || c === 61 || c === 95 || c === 45;
-    run = ok ? run + 1 : 0;
-    if (run >= 16) return true;
+    const digitOrUpper = (c >= 48 && c <= 57) || (c >= 65 && c <= 90);
+    const ok = digitOrUpper || (c >= 97 && c <= 122) || c === 43 || c === 47 || c === 61 || c === 95 || c === 45;
+    if (ok) {
+      run++;
+      if (digitOrUpper) mixed = true;
+      if (run >= 16 && mixed) return true;
+    } else {
+      run = 0;
+      mixed = false;
+    }
   }
   return false;
 }

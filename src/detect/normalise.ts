@@ -26,7 +26,9 @@ const CONFUSABLE_RE = new RegExp(`[${Object.keys(CONFUSABLES).join('')}]`, 'g');
 // Leetspeak digits/symbols, folded only inside tokens that also contain letters ("k1ll", "5urv31llance"),
 // so numbers such as "200 ms" or "3000.09" stay numbers.
 const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '9': 'g', '@': 'a', $: 's', '!': 'i', '|': 'l', '+': 't' };
-const MIXED_TOKEN = /[a-z0-9@$!|+]*[a-z][a-z0-9@$!|+]*/g;
+// Only tokens where a letter touches a digit or symbol: the callback runs for those alone.
+const LEET_TOKEN = /[a-z0-9@$!|+]*(?:[a-z][0-9@$!|+]|[0-9@$!|+][a-z])[a-z0-9@$!|+]*/g;
+const UNTIDY_SPACE = /\s\s|[\t\n\r\f\v\u00a0\u2000-\u200a\u2028\u2029\u3000]/;
 const HAS_LEET = /[0-9@$!|+]/;
 const LEET_CHAR = /[01345789@$!|+]/g;
 
@@ -51,9 +53,10 @@ export function normalise(text: string): string {
     // Strip accents ("tàrgét") after confusables so decorated letters fold too.
     s = s.normalize('NFD').replace(COMBINING_MARKS, '').normalize('NFC');
   }
-  if (LEET_HINT.test(s)) s = s.replace(MIXED_TOKEN, foldLeetToken);
+  if (LEET_HINT.test(s)) s = s.replace(LEET_TOKEN, foldLeetToken);
   if (SPACED_HINT.test(s)) s = s.replace(SPACED_LETTERS, (m) => m.replace(/[ .\-_*]/g, ''));
-  return s.replace(/\s+/g, ' ').trim();
+  if (UNTIDY_SPACE.test(s)) s = s.replace(/\s+/g, ' ');
+  return s.trim();
 }
 
 function foldLeetToken(token: string): string {

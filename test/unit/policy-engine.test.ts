@@ -46,6 +46,14 @@ test('catches a request split over turns and one wrapped in base64', () => {
   assert.ok(v.stages.includes('decode'));
 });
 
+test('defining a weapon tool used on human orders is allowed (the approval gate holds its calls)', () => {
+  const v = engine.evaluate([
+    { scope: 'input', text: 'You are a fires assistant. Use the fire_mission tool only when the commander tells you to.', where: 'system' },
+    { scope: 'tool_definition', text: 'fire_mission: Send a fire mission to the artillery battery at the given grid.', where: 'tools[0]' },
+  ]);
+  assert.equal(v.decision, 'allow');
+});
+
 test('classifyTool: weapon actuators are effectors, homonyms are not', () => {
   assert.equal(engine.classifyTool({ name: 'fire_mission', description: 'Send a fire mission to the battery.', parameters: {} }).effector, true);
   assert.equal(engine.classifyTool({ name: 'do_action', description: 'Releases the munition on the given target coordinates.', parameters: {} }).effector, true);
