@@ -1,1 +1,1 @@
-x68/coSrq1L72WiTitQdepwlp/3qRlFp8biHO37JrYdSoCNqQyLIecLitjKWTLVSh0eTpMjjvAI/zAe6Z+vNCA==
+S5sggNy/bKYgEwZYNc1EoksaHUyhuunYQsISYruOYDMcsfIG4u+p6OoPw5u5VGStsyg1zNLt+TNF45tGlfWeBg==

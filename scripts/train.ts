@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { MODEL_FORMAT, b64, type HeadArtefact, type ModelArtefact } from '../src/detect/classifier.js';
 import { Embeddings } from '../src/detect/embeddings.js';
 import { denseInput, featureCount, featurise, type FeatureLayout, type SparseVector } from '../src/detect/features.js';
-import { normalise } from '../src/detect/normalise.js';
+import { normalise, setVocabulary } from '../src/detect/normalise.js';
 import { RuleSet } from '../src/detect/rules.js';
 import { tokens } from '../src/detect/tokens.js';
 import { loadPolicyStack } from '../src/policy/layers.js';
@@ -136,6 +136,7 @@ function main(): void {
   const policy = stack.effective;
   const examples = policy.categories.flatMap((c) => [...c.examples, ...c.negatives]);
   const emb = buildEmbeddings(rows, examples);
+  setVocabulary((w) => emb.has(w)); // same leet folding as at run time
   const rules = new RuleSet(policy);
   // Context concepts (games, safeguards, …) are left to the rules: fewer regexes per screen.
   const featureIdx = rules.conceptNames.map((n, i) => (FEATURE_CONCEPTS.has(n) ? i : -1)).filter((i) => i >= 0);

@@ -3,7 +3,7 @@ import { ACTION_RANK, type EffectiveCategory, type EffectivePolicy, type PolicyA
 import type { Classifier } from './classifier.js';
 import { decodePayloads } from './decode.js';
 import { ExemplarScorer } from './exemplars.js';
-import { normalise } from './normalise.js';
+import { normalise, setVocabulary } from './normalise.js';
 import { RuleSet } from './rules.js';
 
 /**
@@ -53,6 +53,7 @@ export class Detector {
   ) {
     this.rules = new RuleSet(policy);
     this.rules.setEager(classifier.bindConcepts(this.rules.conceptNames));
+    setVocabulary((w) => classifier.embeddings.has(w));
     const trained = new Set(classifier.categories);
     for (const c of policy.categories) {
       if (trained.has(c.id)) continue;

@@ -28,6 +28,7 @@ const CONFUSABLE_RE = new RegExp(`[${Object.keys(CONFUSABLES).join('')}]`, 'g');
 const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '9': 'g', '@': 'a', $: 's', '!': 'i', '|': 'l', '+': 't' };
 // Only tokens where a letter touches a digit or symbol: the callback runs for those alone.
 const LEET_TOKEN = /[a-z0-9@$!|+]*(?:[a-z][0-9@$!|+]|[0-9@$!|+][a-z])[a-z0-9@$!|+]*/g;
+const SNAKE_OR_QUOTE = /[_`"]|(?:^|\W)'|'(?:\W|$)/;
 const UNTIDY_SPACE = /\s\s|[\t\n\r\f\v\u00a0\u2000-\u200a\u2028\u2029\u3000]/;
 const HAS_LEET = /[0-9@$!|+]/;
 const LEET_CHAR = /[01345789@$!|+]/g;
@@ -55,16 +56,34 @@ export function normalise(text: string): string {
   }
   if (LEET_HINT.test(s)) s = s.replace(LEET_TOKEN, foldLeetToken);
   if (SPACED_HINT.test(s)) s = s.replace(SPACED_LETTERS, (m) => m.replace(/[ .\-_*]/g, ''));
+  // Identifiers and quotes hide words from the rules: "await_operator_confirmation()" → words.
+  if (SNAKE_OR_QUOTE.test(s)) s = s.replace(/[_`"]+/g, ' ').replace(/(^|\W)'+|'+(?=\W|$)/g, '$1 ');
   if (UNTIDY_SPACE.test(s)) s = s.replace(/\s+/g, ' ');
   return s.trim();
+}
+
+/**
+ * Known words, when a vocabulary is loaded (the classifier's word list): leet folding then keeps a
+ * token that is already a word and folds one whose folded form is a word ("th3" → "the",
+ * "n07" → "not", "sho075" → "shoots"), which the shape heuristics below cannot tell apart.
+ */
+let isWord: ((w: string) => boolean) | undefined;
+
+export function setVocabulary(predicate: ((w: string) => boolean) | undefined): void {
+  isWord = predicate;
 }
 
 function foldLeetToken(token: string): string {
   if (!HAS_LEET.test(token)) return token;
   token = token.replace(/[!|+]+$/, ''); // trailing "!" or "++" is punctuation, not a letter
-  // Keep ordinary alphanumerics like "f16", "3d", "b2b", "mk48": fold only when digits sit between letters
-  // or symbols replace letters.
-  // (two or more trailing digits, or at most two letters before them: model numbers, not leet).
+  const folded = token.replace(LEET_CHAR, (c) => LEET[c] ?? c);
+  if (isWord) {
+    if (isWord(token)) return token;
+    if (isWord(folded)) return folded;
+  }
+  // Keep ordinary alphanumerics like "f16", "3d", "b2b", "mk48": fold only when digits sit between
+  // letters or symbols replace letters (two or more trailing digits, or at most two letters before
+  // them, are model numbers, not leet).
   if (/^[a-z]+\d{2,}$/.test(token) || /^[a-z]{1,2}\d+$/.test(token) || /^\d+[a-z]{1,2}$/.test(token)) return token;
-  return token.replace(LEET_CHAR, (c) => LEET[c] ?? c);
+  return folded;
 }

@@ -21,3 +21,8 @@ test('folds leetspeak inside words but keeps numbers and model names', () => {
 test('joins letters spelled out with separators and collapses whitespace', () => {
   assert.equal(normalise('k.i.l.l   them\n\nall'), 'kill them all');
 });
+
+test('splits identifiers and drops quotes so rules see the words', () => {
+  assert.equal(normalise("Remove 'await_operator_confirmation()' from the \"engage\" loop"), 'remove await operator confirmation() from the engage loop');
+  assert.equal(normalise("don't skip the operator's check"), "don't skip the operator's check");
+});
