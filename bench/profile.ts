@@ -90,11 +90,11 @@ export function summarise(profile: CpuProfile, limit = 20): Pick<ProfileSummary,
   return { top: top(self), redlineInclusive: top(inclusive), byArea: top(areas) };
 }
 
-export async function profileRedline(up: Upstreams, durationSec: number, configOverrides?: Record<string, unknown>, connections = 32): Promise<ProfileSummary> {
+export async function profileRedline(up: Upstreams, durationSec: number, configOverrides?: Record<string, unknown>, connections = 32, nodeOptions?: string): Promise<ProfileSummary> {
   const dir = join(REPO_ROOT, 'bench', 'results', 'profile');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const t = await redline(up, { nodeFlags: ['--cpu-prof', '--cpu-prof-dir', dir], configOverrides });
+  const t = await redline(up, { nodeFlags: ['--cpu-prof', '--cpu-prof-dir', dir], nodeOptions, configOverrides });
   let rps: number;
   try {
     const spec: LoadSpec = { url: t.url, headers: t.headers, body: chatBody(false), connections, durationSec, warmupSec: 2 };

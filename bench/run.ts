@@ -4,7 +4,7 @@
  *
  *   node dist/bench/run.js [--duration 10] [--warmup 2] [--systems direct,portkey,redline]
  *                          [--no-detector] [--no-readme] [--profile [--profile-connections 32]] [--out bench/results/latest.json]
- *                          [--redline-config '{"ledger":{"group_commit_ms":0}}']   (experiments only)
+ *                          [--redline-config '{"ledger":{"group_commit_ms":0}}'] [--redline-node-options='--v8-flag …']   (experiments)
  *
  * Per system: c=1 and c=32 closed-loop load with autocannon, then streaming time to first token at
  * c=1; the gateway's peak RSS over all of it. Figures are printed as a table and written as JSON,
@@ -36,11 +36,16 @@ const { values: opt } = parseArgs({
     'profile-connections': { type: 'string', default: '32' },
     /** JSON merged over Redline's config (top-level keys), e.g. '{"ledger":{"group_commit_ms":0}}'. */
     'redline-config': { type: 'string' },
+    /** Extra NODE_OPTIONS for the Redline process, e.g. --redline-node-options='--max-semi-space-size=4'. */
+    'redline-node-options': { type: 'string' },
     out: { type: 'string', default: join(REPO_ROOT, 'bench', 'results', 'latest.json') },
   },
 });
 const durationSec = Number(opt.duration);
 const overrides = opt['redline-config'] ? (JSON.parse(opt['redline-config']) as Record<string, unknown>) : undefined;
+const redlineNodeOptions = opt['redline-node-options'];
+/** Runs with experiment options measure something other than the default setup: they never update the README. */
+const experiment = Boolean(overrides || redlineNodeOptions);
 const warmupSec = Number(opt.warmup);
 const systems = new Set(opt.systems.split(','));
 /** Paced stand-in: one streamed chunk (a word) every 2 ms, a fast model's pace. */
@@ -117,10 +122,10 @@ async function main(): Promise<void> {
   try {
     say('direct upstream (baseline)…');
     runs.direct = await measure(direct(up));
-    if (overrides) say(`redline config overrides (not the default setup): ${JSON.stringify(overrides)}`);
+    if (experiment) say(`redline experiment (not the default setup): config ${JSON.stringify(overrides ?? {})}, NODE_OPTIONS ${JSON.stringify(redlineNodeOptions ?? '')}`);
     for (const [name, start] of [
       ['portkey', portkey],
-      ['redline', (u: Upstreams) => redline(u, { configOverrides: overrides })],
+      ['redline', (u: Upstreams) => redline(u, { configOverrides: overrides, nodeOptions: redlineNodeOptions })],
     ] as const) {
       if (!systems.has(name)) continue;
       say(`${name}…`);
@@ -133,7 +138,7 @@ async function main(): Promise<void> {
     }
     if (opt.profile && systems.has('redline')) {
       say('redline under --cpu-prof…');
-      profile = await profileRedline(up, durationSec, overrides, Number(opt['profile-connections'])).catch((err: Error) => (errors.push(`profile: ${err.message}`), undefined));
+      profile = await profileRedline(up, durationSec, overrides, Number(opt['profile-connections']), redlineNodeOptions).catch((err: Error) => (errors.push(`profile: ${err.message}`), undefined));
     }
   } finally {
     await Promise.all(standins.map((s) => s.stop()));
@@ -155,7 +160,7 @@ async function main(): Promise<void> {
     started,
     finished: new Date().toISOString(),
     machine: machine(),
-    settings: { durationSec, warmupSec, redlineConfigOverrides: overrides ?? null, pacedChunkMs: PACED_CHUNK_MS, promptChars: PROMPT.length, requestBytes: Buffer.byteLength(chatBody(false)) },
+    settings: { durationSec, warmupSec, redlineConfigOverrides: overrides ?? null, redlineNodeOptions: redlineNodeOptions ?? null, pacedChunkMs: PACED_CHUNK_MS, promptChars: PROMPT.length, requestBytes: Buffer.byteLength(chatBody(false)) },
     figures: { portkey: pk, redline: rl },
     ratiosRedlineOverPortkey: pk && rl ? { throughputC32: rl.rps32 / pk.rps32, addedC1P50: rl.addedC1P50 / pk.addedC1P50, addedC1P99: rl.addedC1P99 / pk.addedC1P99, peakRss: (rl.peakRssMb ?? NaN) / (pk.peakRssMb ?? NaN), addedTtftP50: rl.addedTtftP50 / pk.addedTtftP50 } : undefined,
     targets: rl ? targets(rl, pk) : undefined,
@@ -189,7 +194,7 @@ async function main(): Promise<void> {
   for (const e of errors) lines.push(`- error: ${e}`);
   const section = lines.join('\n');
   process.stdout.write(`\n${section}\nwritten: ${resolve(opt.out)}\n`);
-  if (pk && rl && !errors.length && !overrides && !opt['no-readme']) updateReadme(section);
+  if (pk && rl && !errors.length && !experiment && !opt['no-readme']) updateReadme(section);
   if (errors.length) process.exitCode = 1;
 }
 

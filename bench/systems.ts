@@ -71,6 +71,11 @@ export async function portkey(up: Upstreams): Promise<Target> {
 export interface RedlineOptions {
   /** Extra node flags for the gateway process, e.g. --cpu-prof. */
   nodeFlags?: string[];
+  /**
+   * Extra NODE_OPTIONS for the gateway process, for experiments such as V8 heap limits (the ledger's
+   * worker thread rejects V8 flags in execArgv, but inherits them from NODE_OPTIONS).
+   */
+  nodeOptions?: string;
   /** Top-level config keys merged over the benchmark config, for experiments (not the default run). */
   configOverrides?: Record<string, unknown>;
 }
@@ -100,7 +105,8 @@ export async function redline(up: Upstreams, opts: RedlineOptions = {}): Promise
   const cli = join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
   const created = await runText(process.execPath, [cli, 'keys', 'create', '--config', configFile, '--tenant', 'bench', '--role', 'client'], { cwd: dir });
   const secret = created.trim().split('\n').pop()!;
-  const service = await startService('redline', process.execPath, [...(opts.nodeFlags ?? []), cli, 'serve', '--config', configFile], port, { cwd: dir });
+  const env = opts.nodeOptions ? { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${opts.nodeOptions}`.trim() } : process.env;
+  const service = await startService('redline', process.execPath, [...(opts.nodeFlags ?? []), cli, 'serve', '--config', configFile], port, { cwd: dir, env });
   const endpoint = { url: `http://127.0.0.1:${port}/v1/chat/completions`, headers: { authorization: `Bearer ${secret}` } };
   return {
     name: 'redline',
