@@ -14,6 +14,10 @@ export { verifyLedger } from './verify.js';
 export { proveRequest, verifyInclusionProof } from './prove.js';
 export { exportRecords } from './export.js';
 export { openLedgerStore } from './stores/open-store.js';
+export { buildAttestation, type Attestation } from './attestation.js';
+export { verifyAttestation } from './attestation-verify.js';
+export { parsePublicKey } from './public-key.js';
+export { verifyTreeHead } from './tree-head.js';
 
 /**
  * Open the ledger the gateway appends to: the configured store (SQLite by default, or a shared

@@ -9,7 +9,8 @@ import { canonicalJson } from '../../src/ledger/canonical-json.js';
 import { loadContentKeys, openText, sealContent } from '../../src/ledger/content.js';
 import { openLedger } from '../../src/ledger/index.js';
 import { RecordText } from '../../src/ledger/record-text.js';
-import { loadSigningKey } from '../../src/ledger/signing-key.js';
+import { parsePublicKey } from '../../src/ledger/public-key.js';
+import { keyIdOf, loadSigningKey } from '../../src/ledger/signing-key.js';
 import { signTreeHead, verifyTreeHead } from '../../src/ledger/tree-head.js';
 
 const tempConfig = (ledger: Record<string, unknown> = {}) => {
@@ -92,4 +93,16 @@ test('group commit: concurrent appends get distinct consecutive positions and a 
   assert.equal(head.tree_size, 300);
   await ledger.close();
   await assert.rejects(ledger.append({ type: 'decision' }), /closed/);
+});
+
+test('a verifier public key is accepted as PEM, raw base64 or hex, and nothing else', async () => {
+  const key = await loadSigningKey(tempConfig());
+  const raw = key.publicKey.export({ format: 'jwk' }).x!; // base64url of the 32 raw bytes
+  const bytes = Buffer.from(raw, 'base64url');
+  for (const form of [key.publicKeyPem, bytes.toString('base64'), bytes.toString('hex')]) {
+    assert.equal(keyIdOf(parsePublicKey(form)), key.keyId);
+  }
+  assert.throws(() => parsePublicKey('not a key'), /raw 32-byte Ed25519 key/);
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'pem', type: 'spki' }).toString();
+  assert.throws(() => parsePublicKey(rsa), /not an Ed25519 key/);
 });
