@@ -106,3 +106,19 @@ test('a verifier public key is accepted as PEM, raw base64 or hex, and nothing e
   const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'pem', type: 'spki' }).toString();
   assert.throws(() => parsePublicKey(rsa), /not an Ed25519 key/);
 });
+
+test('two writers on one SQLite file (gateway and a CLI) share one order with no gaps', async () => {
+  const config = tempConfig({ sth_every_records: 25 });
+  const [a, b] = await Promise.all([openLedger(config, { nodeId: 'gateway' }), openLedger(config, { nodeId: 'cli' })]);
+  const appendMany = (l: typeof a, tag: string) => Promise.all(Array.from({ length: 150 }, (_, i) => l.append({ type: 'decision', request_id: `${tag}-${i}` })));
+  const [ra, rb] = await Promise.all([appendMany(a, 'a'), appendMany(b, 'b')]);
+  const all = [...ra, ...rb].map((r) => r.index).sort((x, y) => x - y);
+  assert.deepEqual(all, Array.from({ length: 300 }, (_, i) => i));
+  await b.close();
+  const head = await a.head();
+  assert.equal(head.tree_size, 300, 'each writer folds in the leaves the other appended');
+  const report = await a.verify();
+  assert.deepEqual(report.problems, []);
+  assert.equal(report.uncovered, 0);
+  await a.close();
+});
