@@ -58,8 +58,9 @@ const asBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLe
 function threadWriter(file: string): Writer {
   const worker = new Worker(new URL('./sqlite-writer.js', import.meta.url), {
     workerData: { file },
-    // A parent started with `--input-type` (node -e) passes it on, and it is fatal for a file worker.
-    execArgv: process.execArgv.filter((a) => !a.startsWith('--input-type')),
+    // The writer needs no Node flags, and inheriting the parent's can kill it: `--input-type`
+    // (node -e) is fatal for a file worker, and V8 flags such as --max-old-space-size are refused.
+    execArgv: [],
   });
   worker.unref();
   const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
