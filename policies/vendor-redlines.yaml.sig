@@ -1,1 +1,1 @@
-S5sggNy/bKYgEwZYNc1EoksaHUyhuunYQsISYruOYDMcsfIG4u+p6OoPw5u5VGStsyg1zNLt+TNF45tGlfWeBg==
+tN+DSOzOcf3k24+t2gaywLWVjc/nbkivcX0muYL53fbKaOC1JC7UoF+XCW12p31fB9MaVIgv/OofBgL7xtPHBQ==
