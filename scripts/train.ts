@@ -31,7 +31,7 @@ const L2 = Number(process.env.L2 ?? 2e-5);
 const REVIEW_TARGET = 0.65;
 const HIDDEN = Number(process.env.HIDDEN ?? 32);
 /** Policy concepts used as classifier features (the others are context checks for the rules). */
-const FEATURE_CONCEPTS = new Set([
+const FEATURE_CONCEPTS = new Set(process.env.FEATURES ? process.env.FEATURES.split(',') : [
   'aw_engage', 'aw_weapon', 'aw_target', 'aw_autonomy', 'aw_auto_weak', 'aw_model_in_charge', 'aw_class_trigger', 'aw_select', 'aw_people', 'hitl',
   'ds_scale', 'ds_people', 'ds_data', 'ds_action', 'ds_protected', 'ds_score', 'ds_legal', 'ds_foreign', 'edu_frame', 'op_verb',
 ]);

@@ -93,6 +93,12 @@ export class Detector {
       }
     }
 
+    // Input and tool definitions arrive together: a request may put the plan in the system prompt
+    // and the weapon in a tool description, so they are also read as one text.
+    const inputs = perScope.get('input');
+    const tools = perScope.get('tool_definition');
+    if (inputs && tools) items.push({ scope: 'input', text: [...inputs, ...tools].join(' \n ') });
+
     const best = new Map<string, Best>();
     for (const c of this.policy.categories) best.set(c.id, { score: 0, ruleScore: 0, rules: new Set(), ruleRank: 0, evidence: !this.rules.evidence.has(c.id) });
     for (const item of items) this.scoreText(item.scope, item.text, best);
