@@ -31,8 +31,9 @@ export class ExemplarScorer {
   score(mean: Float32Array): number {
     const p = maxCos(mean, this.pos);
     const n = this.neg.length ? maxCos(mean, this.neg) : 0.5;
-    // Both the absolute closeness and the margin over the negatives must be there.
-    const z = SHARPNESS * (Math.min(p - 0.72, (p - n) * 2.5) );
+    // Both the absolute closeness and a clear margin over the negatives must be there: mean word
+    // vectors capture topic better than intent, so this stays conservative and patterns do the rest.
+    const z = SHARPNESS * Math.min(p - 0.75, (p - n) * 2.5 - 0.05);
     return 1 / (1 + Math.exp(-z));
   }
 }
