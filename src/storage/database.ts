@@ -7,7 +7,7 @@ import type { RedlineConfig } from '../config/schema.js';
 /**
  * A deliberately small SQL facade for the gateway's operational state (gateway keys, approvals),
  * so each store is written once for both SQLite and PostgreSQL. SQL uses `$1, $2 …` placeholders
- * (PostgreSQL style); for SQLite they are rewritten to `?1, ?2 …`, which better-sqlite3 accepts.
+ * (PostgreSQL style); for SQLite each is rewritten to `?` with the values reordered to match.
  * The ledger keeps its own, throughput-tuned stores.
  */
 export interface Db {
@@ -28,20 +28,28 @@ function openSqlite(file: string): Db {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
-  const cache = new Map<string, Database.Statement>();
+  const cache = new Map<string, { stmt: Database.Statement; order: number[] }>();
   const prepare = (sql: string) => {
-    let stmt = cache.get(sql);
-    if (!stmt) {
-      stmt = db.prepare(sql.replace(/\$(\d+)/g, '?$1'));
-      cache.set(sql, stmt);
+    let entry = cache.get(sql);
+    if (!entry) {
+      const order: number[] = [];
+      const stmt = db.prepare(sql.replace(/\$(\d+)/g, (_m, n: string) => (order.push(Number(n) - 1), '?')));
+      entry = { stmt, order };
+      cache.set(sql, entry);
     }
-    return stmt;
+    return entry;
   };
-  const bind = (params: unknown[]) => params.map((p) => (typeof p === 'boolean' ? Number(p) : p));
+  const bind = (order: number[], params: unknown[]) => order.map((i) => (typeof params[i] === 'boolean' ? Number(params[i]) : params[i]));
   return {
     dialect: 'sqlite',
-    all: async <T>(sql: string, params: unknown[] = []) => prepare(sql).all(...bind(params)) as T[],
-    run: async (sql, params = []) => ({ changes: prepare(sql).run(...bind(params)).changes }),
+    all: async <T>(sql: string, params: unknown[] = []) => {
+      const { stmt, order } = prepare(sql);
+      return stmt.all(...bind(order, params)) as T[];
+    },
+    run: async (sql, params = []) => {
+      const { stmt, order } = prepare(sql);
+      return { changes: stmt.run(...bind(order, params)).changes };
+    },
     exec: async (sql) => void db.exec(sql),
     close: async () => void db.close(),
   };
