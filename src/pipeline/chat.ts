@@ -1,6 +1,7 @@
 import type { ChatResponse } from '../canonical/types.js';
 import { codecFor } from '../providers/index.js';
 import { applyGateToResponse } from './gate-response.js';
+import { effectorTest } from './effectors.js';
 import { callUpstream, isPassthrough, upstreamFailure } from './call-upstream.js';
 import { recordDecision } from './record.js';
 import { refusal, screen } from './screen.js';
@@ -18,7 +19,8 @@ export async function handleChat(deps: PipelineDeps, call: ChatCall, sink: Respo
   const tenant = call.principal.tenant;
   const prompt = promptText(call.request);
 
-  const input = await screen(deps, inputSegments(call.request), tenant, 'input');
+  const isEffector = effectorTest(deps, call);
+  const input = await screen(deps, inputSegments(call.request, isEffector), tenant, 'input');
   if (input.refused) {
     await recordDecision(deps, call, { outcome: 'blocked_input', input: input.verdict, prompt });
     throw refusal(input.verdict, 'input');
@@ -42,7 +44,7 @@ export async function handleChat(deps: PipelineDeps, call: ChatCall, sink: Respo
   }
 
   if (result.events) {
-    return relayStream(deps, call, route, result.events, sink, { ...facts, upstreamMs: ms });
+    return relayStream(deps, call, route, result.events, sink, { ...facts, upstreamMs: ms }, isEffector);
   }
 
   const passthrough = isPassthrough(call, route.provider);
@@ -53,7 +55,7 @@ export async function handleChat(deps: PipelineDeps, call: ChatCall, sink: Respo
     await recordDecision(deps, call, { ...facts, outcome: 'upstream_error', upstreamMs: ms });
     throw err;
   }
-  const output = await screen(deps, responseSegments(response), tenant, 'output');
+  const output = await screen(deps, responseSegments(response, isEffector), tenant, 'output');
   if (output.refused) {
     await recordDecision(deps, call, { ...facts, outcome: 'blocked_output', output: output.verdict, upstreamMs: ms, response: response.text });
     throw refusal(output.verdict, 'output');

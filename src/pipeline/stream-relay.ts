@@ -28,8 +28,9 @@ export async function relayStream(
   events: AsyncIterable<SseEvent>,
   sink: ResponseSink,
   facts: BaseFacts,
+  isEffector: (name: string) => boolean,
 ): Promise<void> {
-  const relay = new Relay(deps, call, route, sink);
+  const relay = new Relay(deps, call, route, sink, isEffector);
   try {
     for await (const ev of events) {
       if (sink.closed) break;
@@ -77,6 +78,7 @@ class Relay {
     private readonly call: ChatCall,
     private readonly route: Route,
     private readonly sink: ResponseSink,
+    private readonly isEffector: (name: string) => boolean,
   ) {
     this.passthrough = route.provider.codec.format === call.format;
     this.decode = route.provider.codec.streamDecoder();
@@ -142,7 +144,7 @@ class Relay {
     const calls = [...this.toolCalls.values()];
     let verdict;
     try {
-      verdict = await screen(this.deps, outputSegments(this.text, calls), this.call.principal.tenant, 'output');
+      verdict = await screen(this.deps, outputSegments(this.text, calls, this.isEffector), this.call.principal.tenant, 'output');
     } catch (err) {
       return this.fail(facts, toGatewayError(err));
     }

@@ -48,6 +48,9 @@ export function toGatewayError(err: unknown): GatewayError {
   if (e?.name === 'WireError' && typeof e.status === 'number') {
     return new GatewayError(e.status, e.status >= 500 ? 'upstream_error' : 'invalid_request_error', e.message ?? 'invalid request', undefined, e.param);
   }
+  if (e?.name === 'ApprovalError' && typeof e.status === 'number') {
+    return new GatewayError(e.status, (e as { type?: string }).type ?? 'invalid_request_error', e.message ?? 'approval error', e.code, e.param);
+  }
   if (e?.name === 'UpstreamError' && typeof e.status === 'number') {
     return new GatewayError(e.status, 'upstream_error', e.message ?? 'upstream failed');
   }
