@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '../crypto/canonical-json.js';
 
 /**
  * What ties an approval to one exact tool call, and what an operator's decision signs.

@@ -1,4 +1,4 @@
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '../crypto/canonical-json.js';
 import type { WireFormat } from '../canonical/types.js';
 
 /**

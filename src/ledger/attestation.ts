@@ -1,5 +1,5 @@
 import { sign } from 'node:crypto';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '../crypto/canonical-json.js';
 import { treeOf } from './prove.js';
 import type { SigningKey } from './signing-key.js';
 import type { LedgerStore } from './stores/types.js';

@@ -1,5 +1,5 @@
 import { sign, verify, type KeyObject } from 'node:crypto';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '../crypto/canonical-json.js';
 
 /** A signed tree head (RFC 9162 §4.10 in spirit): the log's size and root at a moment, signed Ed25519. */
 export interface SignedTreeHead {

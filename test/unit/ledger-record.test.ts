@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseConfig } from '../../src/config/load.js';
-import { canonicalJson } from '../../src/ledger/canonical-json.js';
+import { canonicalJson } from '../../src/crypto/canonical-json.js';
 import { loadContentKeys, openText, sealContent } from '../../src/ledger/content.js';
 import { openLedger } from '../../src/ledger/index.js';
 import { RecordText } from '../../src/ledger/record-text.js';
