@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Principal } from '../../src/auth/types.js';
 import { ApprovalService, type GateEvent } from '../../src/gate/service.js';
@@ -61,31 +60,8 @@ export function anthropicBody(calls = [fireCall, weatherCall]) {
   };
 }
 
-/**
- * An in-memory database through the storage facade. The facade at the time of writing rewrites
- * `$N` to `?N` and binds positionally, which better-sqlite3 12 rejects ("Too many parameter values");
- * until that is fixed, fall back to the same SQL bound by number (an object {1: …}), which it accepts.
- * The probe switches back to the real facade automatically once it works.
- */
-export async function memoryDb(): Promise<Db> {
-  const db = await openDatabase({ sqlite: ':memory:' });
-  try {
-    await db.all('SELECT $1 AS x', [1]);
-    return db;
-  } catch {
-    await db.close();
-  }
-  const raw = new Database(':memory:');
-  const prep = (sql: string) => raw.prepare(sql.replace(/\$(\d+)/g, '?$1'));
-  const named = (params: unknown[]) => Object.fromEntries(params.map((p, i) => [i + 1, p]));
-  return {
-    dialect: 'sqlite',
-    all: async <T>(sql: string, params: unknown[] = []) => prep(sql).all(named(params)) as T[],
-    run: async (sql, params = []) => ({ changes: prep(sql).run(named(params)).changes }),
-    exec: async (sql) => void raw.exec(sql),
-    close: async () => void raw.close(),
-  };
-}
+/** An in-memory database through the storage facade. */
+export const memoryDb = (): Promise<Db> => openDatabase({ sqlite: ':memory:' });
 
 export interface Harness {
   db: Db;
