@@ -18,6 +18,7 @@ describe('redline serve and keys from the command line', () => {
   let up: StandIn;
   let child: ChildProcess;
   let url: string;
+  let logs = '';
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'redline-cli-'));
@@ -42,8 +43,10 @@ describe('redline serve and keys from the command line', () => {
     });
     url = await new Promise<string>((resolve, reject) => {
       let out = '';
+      child.stderr!.on('data', (d: Buffer) => (logs += d.toString()));
       child.stdout!.on('data', (d: Buffer) => {
         out += d.toString();
+        logs += d.toString();
         const m = /"address":"(http:\/\/[^"]+)"/.exec(out);
         if (m) resolve(m[1]!);
       });
@@ -72,6 +75,18 @@ describe('redline serve and keys from the command line', () => {
     assert.equal(res.choices[0]?.message.content, 'ok: 5 chars');
     assert.equal(up.received.at(-1)?.headers.authorization, 'Bearer sk-from-env');
     await assert.rejects(client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: RED_LINE_PROMPT }] }), OpenAI.PermissionDeniedError);
+  });
+
+  test('prompt content never lands in the database or the log in clear', async () => {
+    const secret = keysCreate('client');
+    const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: secret, maxRetries: 0 });
+    const marker = 'zebra-marker-58213 convoy timetable';
+    await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: marker }] });
+    const files = ['redline.db', 'redline.db-wal'].map((f) => join(dir, f));
+    const hits = spawnSync('grep', ['-l', '-a', 'zebra-marker-58213', ...files], { encoding: 'utf8' });
+    assert.equal(hits.stdout.trim(), '', 'no store file contains the prompt');
+    assert.ok(!logs.includes('zebra-marker-58213'), 'the log does not contain the prompt');
+    assert.ok(!logs.includes(secret), 'the log does not contain the key');
   });
 
   test('a bad role is refused with a clear message', () => {
