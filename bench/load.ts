@@ -11,8 +11,10 @@ import { Samples, summarise, type LatencySummary } from './stats.js';
 
 export interface LoadSpec {
   url: string;
+  /** POST unless told (GET for /healthz in the latency breakdown). */
+  method?: 'GET' | 'POST';
   headers: Record<string, string>;
-  body: string;
+  body?: string;
   connections: number;
   durationSec: number;
   /** Unmeasured run first, so JIT, connection pools and caches are warm. */
@@ -40,8 +42,8 @@ function run(spec: LoadSpec, durationSec: number, samples?: Samples): Promise<Lo
     const instance = autocannon(
       {
         url: spec.url,
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...spec.headers },
+        method: spec.method ?? 'POST',
+        headers: spec.body === undefined ? spec.headers : { 'content-type': 'application/json', ...spec.headers },
         body: spec.body,
         connections: spec.connections,
         duration: durationSec,

@@ -3,7 +3,7 @@
  * run on one machine. Every system and every load generator is its own process.
  *
  *   node dist/bench/run.js [--duration 10] [--warmup 2] [--systems direct,portkey,redline]
- *                          [--no-detector] [--no-readme] [--profile [--profile-connections 32]] [--out bench/results/latest.json]
+ *                          [--no-detector] [--no-readme] [--breakdown] [--profile [--profile-connections 32]] [--out bench/results/latest.json]
  *                          [--redline-config '{"ledger":{"group_commit_ms":0}}'] [--redline-node-options='--v8-flag …']   (experiments)
  *
  * Per system: c=1 and c=32 closed-loop load with autocannon, then streaming time to first token at
@@ -16,6 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { LoadResult, LoadSpec } from './load.js';
 import { MemorySampler, rssNowMb } from './memory.js';
+import { latencyBreakdown, type BreakdownRow } from './breakdown.js';
 import { profileRedline } from './profile.js';
 import { updateReadme } from './readme.js';
 import { chatBody, PACED_MODEL, PROMPT } from './prompt.js';
@@ -33,6 +34,7 @@ const { values: opt } = parseArgs({
     'no-detector': { type: 'boolean', default: false },
     'no-readme': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    breakdown: { type: 'boolean', default: false },
     'profile-connections': { type: 'string', default: '32' },
     /** JSON merged over Redline's config (top-level keys), e.g. '{"ledger":{"group_commit_ms":0}}'. */
     'redline-config': { type: 'string' },
@@ -119,6 +121,7 @@ async function main(): Promise<void> {
   const runs: Partial<Record<Target['name'], SystemRun>> = {};
   const errors: string[] = [];
   let profile: Awaited<ReturnType<typeof profileRedline>> | undefined;
+  let breakdown: BreakdownRow[] | undefined;
   try {
     say('direct upstream (baseline)…');
     runs.direct = await measure(direct(up));
@@ -134,6 +137,17 @@ async function main(): Promise<void> {
       } catch (err) {
         errors.push(`${name}: ${(err as Error).message}`);
         say(`  ${name} FAILED: ${(err as Error).message}`);
+      }
+    }
+    if (opt.breakdown && systems.has('redline')) {
+      say('redline latency breakdown at c=1…');
+      const t = await redline(up, { configOverrides: overrides, nodeOptions: redlineNodeOptions });
+      try {
+        breakdown = await latencyBreakdown(t, Math.max(3, durationSec / 2), warmupSec);
+      } catch (err) {
+        errors.push(`breakdown: ${(err as Error).message}`);
+      } finally {
+        await t.stop();
       }
     }
     if (opt.profile && systems.has('redline')) {
@@ -165,6 +179,7 @@ async function main(): Promise<void> {
     ratiosRedlineOverPortkey: pk && rl ? { throughputC32: rl.rps32 / pk.rps32, addedC1P50: rl.addedC1P50 / pk.addedC1P50, addedC1P99: rl.addedC1P99 / pk.addedC1P99, peakRss: (rl.peakRssMb ?? NaN) / (pk.peakRssMb ?? NaN), addedTtftP50: rl.addedTtftP50 / pk.addedTtftP50 } : undefined,
     targets: rl ? targets(rl, pk) : undefined,
     detector,
+    breakdown,
     profile,
     raw: runs,
     errors,
@@ -181,6 +196,10 @@ async function main(): Promise<void> {
   ];
   for (const t of out.targets ?? []) lines.push(`- ${t.met ? 'met' : '**not met**'}: ${t.target}: ${t.value}`);
   if (detector) lines.push(`- detector alone: ${fmt(detector.screensPerSecPerCore, 0)} screens/s per core on 1 KB prompts (${fmt(detector.meanUs, 1)} µs each)`);
+  if (breakdown) {
+    lines.push('', 'Redline latency at c=1, step by step:', '', '| step | p50 (ms) | p99 (ms) | gateway CPU/req (ms) |', '|---|---:|---:|---:|');
+    lines.push(...breakdown.map((b) => `| ${b.step} | ${fmt(b.p50, 3)} | ${fmt(b.p99, 3)} | ${fmt(b.cpuMsPerRequest, 3)} |`));
+  }
   if (profile) {
     lines.push('', `Redline CPU profile under c=${profile.connections} load (${fmt(profile.rps, 0)} req/s while profiled), main thread, top self time:`, '');
     lines.push(...profile.top.slice(0, 12).map((h) => `    ${fmt(h.percent, 1).padStart(5)}%  ${h.where}`));
