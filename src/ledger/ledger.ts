@@ -33,7 +33,7 @@ const SYNC_PAGE = 50_000;
 export class MerkleLedger implements Ledger {
   private frontier = new Frontier();
   private pending: Pending[] = [];
-  private timer?: NodeJS.Timeout;
+  private timer?: NodeJS.Timeout | NodeJS.Immediate;
   private flushing?: Promise<void>;
   private readonly headTimer: NodeJS.Timeout;
   /** Serialises every section that reads or moves the frontier. */
@@ -117,7 +117,8 @@ export class MerkleLedger implements Ledger {
     this.closed = true;
     clearInterval(this.headTimer);
     if (this.timer) {
-      clearTimeout(this.timer);
+      clearTimeout(this.timer as NodeJS.Timeout);
+      clearImmediate(this.timer as NodeJS.Immediate);
       this.timer = undefined;
     }
     await this.flush();
@@ -128,13 +129,20 @@ export class MerkleLedger implements Ledger {
     }
   }
 
+  /**
+   * Classic group commit: a commit in flight gathers every append that arrives meanwhile (drain
+   * picks them up when it returns), so an idle writer need not wait at all. With
+   * `group_commit_ms: 0` the first append flushes on the next turn of the event loop (setImmediate
+   * still batches everything appended in the current turn); a positive window waits that long first.
+   */
   private schedule(): void {
     if (this.timer || this.flushing) return;
     const ms = this.config.ledger.group_commit_ms;
-    this.timer = setTimeout(() => {
+    const fire = () => {
       this.timer = undefined;
       void this.flush();
-    }, ms);
+    };
+    this.timer = ms > 0 ? setTimeout(fire, ms) : setImmediate(fire);
   }
 
   private flush(): Promise<void> {
