@@ -103,10 +103,17 @@ export async function redline(up: Upstreams, opts: RedlineOptions = {}): Promise
     }),
   );
   const cli = join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
-  const created = await runText(process.execPath, [cli, 'keys', 'create', '--config', configFile, '--tenant', 'bench', '--role', 'client'], { cwd: dir });
-  const secret = created.trim().split('\n').pop()!;
   const env = opts.nodeOptions ? { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${opts.nodeOptions}`.trim() } : process.env;
-  const service = await startService('redline', process.execPath, [...(opts.nodeFlags ?? []), cli, 'serve', '--config', configFile], port, { cwd: dir, env });
+  let secret: string;
+  let service: Service;
+  try {
+    const created = await runText(process.execPath, [cli, 'keys', 'create', '--config', configFile, '--tenant', 'bench', '--role', 'client'], { cwd: dir });
+    secret = created.trim().split('\n').pop()!;
+    service = await startService('redline', process.execPath, [...(opts.nodeFlags ?? []), cli, 'serve', '--config', configFile], port, { cwd: dir, env });
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true }); // a failed start leaves no state behind
+    throw err;
+  }
   const endpoint = { url: `http://127.0.0.1:${port}/v1/chat/completions`, headers: { authorization: `Bearer ${secret}` } };
   return {
     name: 'redline',
