@@ -67,6 +67,14 @@ const ledger = z.strictObject({
   sth_every_ms: z.number().int().positive().default(5_000),
   /** Group-commit window: appends within this many ms are made durable together. */
   group_commit_ms: z.number().nonnegative().default(2),
+  /**
+   * SQLite ledger durability. `full` (default): every group commit fsyncs the WAL, so an
+   * acknowledged record survives power loss. `normal`: no fsync at commit, so an acknowledged
+   * record survives a process crash or SIGKILL but the last commits can be lost on power loss or
+   * an OS crash; commits then take microseconds and run on the event loop (no writer thread).
+   * PostgreSQL ignores this (its durability is the server's synchronous_commit).
+   */
+  synchronous: z.enum(['full', 'normal']).default('full'),
   /** Signing key: file (created mode 0600 at first start if missing) or env var holding a PKCS#8 PEM. */
   signing_key_file: z.string().optional(),
   signing_key_env: z.string().optional(),

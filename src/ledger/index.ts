@@ -27,7 +27,7 @@ export { verifyTreeHead } from './tree-head.js';
 export async function openLedger(config: RedlineConfig, opts: { nodeId?: string } = {}): Promise<MerkleLedger> {
   const key = await loadSigningKey(config);
   const contentKeys = loadContentKeys(config);
-  const store = await openLedgerStore(config.storage);
+  const store = await openLedgerStore(config.storage, { synchronous: config.ledger.synchronous });
   try {
     return await MerkleLedger.open(config, store, key, contentKeys, opts.nodeId);
   } catch (err) {

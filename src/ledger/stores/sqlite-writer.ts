@@ -12,7 +12,8 @@ export type WriterRequest =
 export type WriterReply = { id: number; ok: true; result?: unknown } | { id: number; ok: false; error: string };
 
 const db = new Database((workerData as { file: string }).file);
-configure(db);
+// Only FULL commits run here (NORMAL ones are fast enough to run inline).
+configure(db, 'full');
 const writes = sqliteWrites(db);
 const port = parentPort!;
 

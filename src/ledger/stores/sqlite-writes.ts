@@ -40,13 +40,16 @@ export function sqliteWrites(db: Database.Database) {
   };
 }
 
+export type Synchronous = 'full' | 'normal';
+
 /** Connection settings shared by the reader (main thread) and the writer thread. */
-export function configure(db: Database.Database): void {
+export function configure(db: Database.Database, synchronous: Synchronous = 'full'): void {
   db.pragma('journal_mode = WAL');
-  // FULL, not NORMAL: in WAL mode NORMAL already survives SIGKILL (the commit is in the OS page
+  // FULL by default: in WAL mode NORMAL already survives SIGKILL (the commit is in the OS page
   // cache), but an acknowledged record could still vanish on power loss. FULL fsyncs the WAL at
   // every commit; group commit makes that one fsync per batch, done on the writer thread.
-  db.pragma('synchronous = FULL');
+  // NORMAL only when the operator chose it (ledger.synchronous).
+  db.pragma(synchronous === 'normal' ? 'synchronous = NORMAL' : 'synchronous = FULL');
   // Several processes (a gateway and a CLI issuing a tree head) may write; wait for the lock.
   db.pragma('busy_timeout = 10000');
 }

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import type { PendingRecord } from '../record-text.js';
 import type { SignedTreeHead } from '../tree-head.js';
 import type { WriterReply, WriterRequest } from './sqlite-writer.js';
-import { configure, contiguous, sqliteWrites, type HeadRow } from './sqlite-writes.js';
+import { configure, contiguous, sqliteWrites, type HeadRow, type Synchronous } from './sqlite-writes.js';
 import type { LedgerStore, StoredRecord } from './types.js';
 
 const SCHEMA = `
@@ -103,7 +103,11 @@ function threadWriter(file: string): Writer {
   };
 }
 
-/** In-memory databases cannot be shared with a thread: write on this one. */
+/**
+ * Writes on this connection, on the event loop: for in-memory databases (which cannot be shared with
+ * a thread) and for synchronous=NORMAL, whose commits do no fsync and take microseconds, less than
+ * the round trip to a thread would.
+ */
 function inlineWriter(db: Database.Database): Writer {
   const writes = sqliteWrites(db);
   return {
@@ -113,13 +117,17 @@ function inlineWriter(db: Database.Database): Writer {
   };
 }
 
-/** The embedded default store: one SQLite file in WAL mode; reads here, writes on a worker thread. */
-export function openSqliteStore(file: string): LedgerStore {
+/**
+ * The embedded default store: one SQLite file in WAL mode; reads here, writes on a worker thread
+ * (synchronous=FULL, the default) or here (synchronous=NORMAL; see ledger.synchronous).
+ */
+export function openSqliteStore(file: string, opts: { synchronous?: Synchronous } = {}): LedgerStore {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const synchronous = opts.synchronous ?? 'full';
   const db = new Database(file);
-  configure(db);
+  configure(db, synchronous);
   db.exec(SCHEMA);
-  const writer = file === ':memory:' ? inlineWriter(db) : threadWriter(file);
+  const writer = file === ':memory:' || synchronous === 'normal' ? inlineWriter(db) : threadWriter(file);
 
   const after = db.prepare('SELECT idx, leaf_hash FROM ledger_records WHERE idx >= ? ORDER BY idx').raw();
   const range = db.prepare('SELECT idx, leaf_hash FROM ledger_records WHERE idx >= ? AND idx < ? ORDER BY idx').raw();
