@@ -1,4 +1,4 @@
-import canonicalizeModule from 'canonicalize';
+import { canonicalJson } from '../crypto/canonical-json.js';
 import { PolicyError } from './errors.js';
 import { sha256 } from './load.js';
 import {
@@ -10,9 +10,6 @@ import {
   type EffectivePolicy,
   type PolicyFile,
 } from './schema.js';
-
-// The package is CommonJS whose typings claim an ES default export; at run time the default import is the function.
-const canonicalize = canonicalizeModule as unknown as (input: unknown) => string | undefined;
 
 /**
  * Layering: vendor ∪ deployment ∪ tenant. A later layer may add concepts, categories, patterns,
@@ -108,5 +105,5 @@ function checkPatternIds(policy: EffectivePolicy, problems: string[]): void {
 
 /** SHA-256 (hex) of the RFC 8785 canonical JSON of the merged policy: what every verdict carries. */
 export function policyHash(policy: EffectivePolicy): string {
-  return sha256(canonicalize(policy) ?? '');
+  return sha256(canonicalJson(policy));
 }
