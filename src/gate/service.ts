@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Principal } from '../auth/types.js';
 import type { ToolCall, WireFormat } from '../canonical/types.js';
+import type { RecordEvent } from '../pipeline/types.js';
 import type { Db } from '../storage/database.js';
 import { bindingHash, canonicalSha256, decisionPayload, holdPayload, type GateDecision } from './binding.js';
 import { ApprovalError, ledgerDown, notFound, tampered } from './errors.js';
@@ -18,14 +19,8 @@ import { isOperator, toView, type ApprovalView } from './view.js';
  * reason; never arguments or content in clear).
  */
 
-/** One ledger event of the gate; `content` is classified: the ledger keeps a keyed digest or ciphertext of it. */
-export interface GateEvent {
-  type: string;
-  request_id?: string;
-  tenant?: string;
-  content?: { prompt?: string; response?: string };
-  [field: string]: unknown;
-}
+/** One ledger event of the gate: the pipeline's record event (content is digested by the ledger). */
+export type GateEvent = RecordEvent;
 
 /** The ledger's append, as an object (the ledger / pipeline Recorder) or a bare function. */
 export type ApprovalRecorder = { append(event: GateEvent): Promise<unknown> } | ((event: GateEvent) => Promise<unknown>);
