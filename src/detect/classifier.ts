@@ -35,19 +35,27 @@ export interface ModelArtefact {
 
 interface Head {
   bias: number;
-  dense: Float32Array;
-  hashed: Float32Array;
   mlp?: { inputs: number; hidden: number; U: Float32Array; c: Float32Array; v: Float32Array };
 }
 
 export class Classifier {
-  private readonly heads = new Map<string, Head>();
+  /** Heads in artefact order; `scores` fills one value per head in this order. */
+  private readonly heads: Head[] = [];
+  private readonly headIndex = new Map<string, number>();
+  /**
+   * Weights interleaved by head ([feature * heads + head]) so one pass over the features scores
+   * every head and each hashed n-gram costs one cache line (the hashed tables are MBs).
+   */
+  private readonly denseW: Float32Array;
+  private readonly hashedW: Float32Array;
   private readonly hb: number;
   /** For each model concept, its index in the runtime RuleSet (-1 when the policy no longer has it). */
   private conceptMap: Int32Array = new Int32Array(0);
-  /** Scratch buffer for the hidden layer's input (one screen at a time: evaluation is synchronous). */
+  /** Scratch buffers (one screen at a time: evaluation is synchronous). */
   private readonly dense: Float32Array;
   private readonly scratch = new Scratch();
+  private hits = new Uint8Array(0);
+  private readonly z: Float64Array;
 
   constructor(
     readonly artefact: ModelArtefact,
@@ -55,14 +63,21 @@ export class Classifier {
   ) {
     this.hb = hashBase(artefact.layout);
     this.dense = new Float32Array(artefact.layout.dims + artefact.conceptNames.length);
-    for (const [cat, h] of Object.entries(artefact.heads)) {
-      const hashed = new Float32Array(1 << artefact.layout.hashBits);
+    const entries = Object.entries(artefact.heads);
+    const H = entries.length;
+    this.z = new Float64Array(H);
+    this.denseW = new Float32Array(this.hb * H);
+    this.hashedW = new Float32Array((1 << artefact.layout.hashBits) * H);
+    entries.forEach(([cat, h], k) => {
+      const dense = f32(h.dense);
+      for (let j = 0; j < dense.length && j < this.hb; j++) this.denseW[j * H + k] = dense[j]!;
       const idx = u32(h.hashIdx);
       const val = f32(h.hashVal);
-      for (let i = 0; i < idx.length; i++) hashed[idx[i]!] = val[i]!;
+      for (let i = 0; i < idx.length; i++) this.hashedW[idx[i]! * H + k] = val[i]!;
       const mlp = h.mlp ? { inputs: h.mlp.inputs, hidden: h.mlp.hidden, U: f32(h.mlp.U), c: f32(h.mlp.c), v: f32(h.mlp.v) } : undefined;
-      this.heads.set(cat, { bias: h.bias, dense: f32(h.dense), hashed, ...(mlp ? { mlp } : {}) });
-    }
+      this.headIndex.set(cat, k);
+      this.heads.push({ bias: h.bias, ...(mlp ? { mlp } : {}) });
+    });
   }
 
   static load(file: string): Classifier {
@@ -72,7 +87,12 @@ export class Classifier {
   }
 
   get categories(): string[] {
-    return [...this.heads.keys()];
+    return [...this.headIndex.keys()];
+  }
+
+  /** Position of `category` in `categories` (and in the output of `scores`), or -1. */
+  headOf(category: string): number {
+    return this.headIndex.get(category) ?? -1;
   }
 
   /** Align the model's concept list with the policy's (a deployment may add concepts). */
@@ -82,8 +102,10 @@ export class Classifier {
     return [...this.conceptMap];
   }
 
+  /** Features of normalised text; the result shares scratch buffers and is valid until the next call. */
   features(normalised: string, runtimeHits: ConceptHits): SparseVector {
-    const hits = new Uint8Array(this.conceptMap.length);
+    if (this.hits.length !== this.conceptMap.length) this.hits = new Uint8Array(this.conceptMap.length);
+    const hits = this.hits;
     for (let i = 0; i < hits.length; i++) {
       const j = this.conceptMap[i]!;
       hits[i] = j >= 0 && runtimeHits[j] === 1 ? 1 : 0;
@@ -93,17 +115,60 @@ export class Classifier {
 
   /** Probability that the text belongs to `category` (review rows are trained towards ~0.65). */
   score(category: string, x: SparseVector): number | undefined {
-    const head = this.heads.get(category);
-    if (!head) return undefined;
-    let z = head.bias;
+    const k = this.headIndex.get(category);
+    if (k === undefined) return undefined;
+    return this.scores(x)[k];
+  }
+
+  /**
+   * Every head's probability in one pass (order of `categories`); the returned array is reused by
+   * the next call. Each head sums its terms in feature order, exactly as a head scored alone would.
+   */
+  scores(x: SparseVector): Float64Array {
+    const H = this.heads.length;
+    const z = this.z;
+    for (let k = 0; k < H; k++) z[k] = this.heads[k]!.bias;
     const { idx, val } = x;
+    const dw = this.denseW;
+    const hw = this.hashedW;
     const hb = this.hb;
-    for (let i = 0; i < x.length; i++) {
-      const j = idx[i]!;
-      z += (j < hb ? head.dense[j]! : head.hashed[j - hb]!) * val[i]!;
+    if (H === 2) {
+      // The shipped model: two heads, kept in locals.
+      let z0 = z[0]!;
+      let z1 = z[1]!;
+      for (let i = 0; i < x.dense; i++) {
+        const b = idx[i]! * 2;
+        const v = val[i]!;
+        z0 += dw[b]! * v;
+        z1 += dw[b + 1]! * v;
+      }
+      for (let i = x.dense; i < x.length; i++) {
+        const b = (idx[i]! - hb) * 2;
+        const v = val[i]!;
+        z0 += hw[b]! * v;
+        z1 += hw[b + 1]! * v;
+      }
+      z[0] = z0;
+      z[1] = z1;
+    } else {
+      for (let i = 0; i < x.dense; i++) {
+        const b = idx[i]! * H;
+        const v = val[i]!;
+        for (let k = 0; k < H; k++) z[k] += dw[b + k]! * v;
+      }
+      for (let i = x.dense; i < x.length; i++) {
+        const b = (idx[i]! - hb) * H;
+        const v = val[i]!;
+        for (let k = 0; k < H; k++) z[k] += hw[b + k]! * v;
+      }
     }
-    if (head.mlp) z += hiddenLayer(head.mlp, denseInput(x, this.dense));
-    return 1 / (1 + Math.exp(-z));
+    let d: Float32Array | undefined;
+    for (let k = 0; k < H; k++) {
+      const mlp = this.heads[k]!.mlp;
+      if (mlp) z[k] += hiddenLayer(mlp, (d ??= denseInput(x, this.dense) as Float32Array));
+      z[k] = 1 / (1 + Math.exp(-z[k]!));
+    }
+    return z;
   }
 }
 

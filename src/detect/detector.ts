@@ -43,9 +43,23 @@ interface Best {
 const WINDOW = 2000;
 const REVIEW_RULE_SCORE = 0.65;
 
+/** What scoreText needs per category, resolved once per policy instead of looked up per text. */
+interface CategoryPlan {
+  id: string;
+  /** Position in the classifier's score vector, or -1 (exemplars or nothing). */
+  head: number;
+  exemplar: ExemplarScorer | undefined;
+  dampen: ((text: string, hits: Uint8Array) => boolean) | undefined;
+  review: number;
+  scopes: ReadonlySet<Scope>;
+}
+
 export class Detector {
   readonly rules: RuleSet;
   private readonly exemplars = new Map<string, ExemplarScorer>();
+  private readonly plans: CategoryPlan[];
+  /** Per rule (same order as rules.rules): the scopes its category covers. */
+  private readonly ruleScopes: ReadonlySet<Scope>[];
 
   constructor(
     readonly policy: EffectivePolicy,
@@ -60,6 +74,15 @@ export class Detector {
       const ex = new ExemplarScorer(c.examples, c.negatives, classifier, this.rules);
       if (ex.usable) this.exemplars.set(c.id, ex);
     }
+    this.plans = policy.categories.map((c) => ({
+      id: c.id,
+      head: classifier.headOf(c.id),
+      exemplar: this.exemplars.get(c.id),
+      dampen: this.rules.dampen.get(c.id),
+      review: c.thresholds.review,
+      scopes: new Set(c.scopes),
+    }));
+    this.ruleScopes = this.rules.rules.map((r) => new Set(policy.categories.find((c) => c.id === r.category)!.scopes));
   }
 
   screen(segments: Segment[]): Screening {
@@ -125,22 +148,23 @@ export class Detector {
       const b = best.get(id)!;
       if (!b.evidence && test(text, hits)) b.evidence = true;
     }
-    for (const r of this.rules.rules) {
-      const cat = this.policy.categories.find((c) => c.id === r.category)!;
-      if (!cat.scopes.includes(scope) || !r.test(text, hits)) continue;
+    const rules = this.rules.rules;
+    for (let i = 0; i < rules.length; i++) {
+      const r = rules[i]!;
+      if (!this.ruleScopes[i]!.has(scope) || !r.test(text, hits)) continue;
       const b = best.get(r.category)!;
       b.rules.add(r.id);
       b.ruleRank = Math.max(b.ruleRank, ACTION_RANK[r.action]);
       b.ruleScore = Math.max(b.ruleScore, r.action === 'block' ? 1 : REVIEW_RULE_SCORE);
     }
     const x = this.classifier.features(text, hits);
-    for (const c of this.policy.categories) {
-      if (!c.scopes.includes(scope)) continue;
-      let s = this.classifier.score(c.id, x) ?? this.exemplars.get(c.id)?.score(x.mean) ?? 0;
+    const scores = this.classifier.scores(x);
+    for (const p of this.plans) {
+      if (!p.scopes.has(scope)) continue;
+      let s = p.head >= 0 ? scores[p.head]! : (p.exemplar?.score(x.mean) ?? 0);
       // In a context the policy dampens, the classifier alone stays below the review threshold.
-      const damp = this.rules.dampen.get(c.id);
-      if (damp && s >= c.thresholds.review && damp(text, hits)) s = Math.min(s, c.thresholds.review * 0.98);
-      const b = best.get(c.id)!;
+      if (p.dampen && s >= p.review && p.dampen(text, hits)) s = Math.min(s, p.review * 0.98);
+      const b = best.get(p.id)!;
       if (s > b.score) b.score = s;
     }
   }

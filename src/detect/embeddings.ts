@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { HashTable } from './hash-table.js';
 import { fnv1a } from './tokens.js';
 
 /**
@@ -17,20 +18,21 @@ export class Embeddings {
     private readonly index: Map<string, number>,
     private readonly data: Int8Array,
   ) {
+    this.byHash = new HashTable(index.size);
     for (const [w, row] of index) this.byHash.set(fnv1a(w), row);
     this.floats = new Float32Array(data.length);
     for (let i = 0; i < data.length; i++) this.floats[i] = data[i]! / SCALE;
   }
 
   /** Row by FNV-1a hash of the word: lets the feature scan look words up without slicing strings. */
-  private readonly byHash = new Map<number, number>();
+  private readonly byHash: HashTable;
 
   /** Dequantised copy of the vectors, made at load so the hot loop is a plain float add. */
   private readonly floats: Float32Array;
 
   addHashTo(hash: number, acc: Float32Array): boolean {
     const row = this.byHash.get(hash);
-    if (row === undefined) return false;
+    if (row < 0) return false;
     const base = row * this.dims;
     const data = this.floats;
     for (let d = 0; d < this.dims; d++) acc[d]! += data[base + d]!;

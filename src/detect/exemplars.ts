@@ -17,7 +17,8 @@ export class ExemplarScorer {
   constructor(examples: string[], negatives: string[], classifier: Classifier, rules: RuleSet) {
     const embed = (t: string) => {
       const n = normalise(t);
-      return classifier.features(n, rules.concepts(n)).mean;
+      // features() reuses its buffers: keep a copy.
+      return classifier.features(n, rules.concepts(n)).mean.slice();
     };
     this.pos = examples.map(embed);
     this.neg = negatives.map(embed);

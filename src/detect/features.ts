@@ -1,5 +1,6 @@
 import type { Embeddings } from './embeddings.js';
 import type { ConceptHits } from './rules.js';
+import { HashTable } from './hash-table.js';
 import { STOPWORD_HASHES, mix } from './tokens.js';
 
 /**
@@ -23,6 +24,8 @@ export interface SparseVector {
   val: Float32Array;
   /** Number of used entries in idx/val (the arrays may be longer scratch buffers). */
   length: number;
+  /** Entries [0, dense) index the dense part (< hashBase); the rest are hashed n-grams. */
+  dense: number;
   /** Mean unit word vector (also used for nearest-neighbour exemplars). */
   mean: Float32Array;
   /** Concept bits in model order (input of the hidden layer with `mean`). */
@@ -51,6 +54,8 @@ export class Scratch {
   idx = new Int32Array(1024);
   val = new Float32Array(1024);
   hashes = new Int32Array(1024);
+  /** Mean word vector buffer (length = layout dims once used). */
+  mean = new Float32Array(0);
   ensure(n: number): void {
     if (this.idx.length >= n) return;
     const size = Math.max(n, this.idx.length * 2);
@@ -62,16 +67,21 @@ export class Scratch {
   }
 }
 
+const STOP = new HashTable(STOPWORD_HASHES.size);
+for (const h of STOPWORD_HASHES) STOP.set(h, 0);
+
 const isWordChar = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 39 || c === 45;
 
 /**
- * Features of normalised text. With `scratch`, the result's arrays are the scratch buffers and are
- * only valid until the next call; without it, fresh arrays (training).
+ * Features of normalised text. With `scratch`, the result's arrays (mean included) are the scratch
+ * buffers and are only valid until the next call; without it, fresh arrays (training).
  */
 export function featurise(normalised: string, hits: ConceptHits, emb: Embeddings, layout: FeatureLayout, scratch?: Scratch): SparseVector {
-  const mean = new Float32Array(layout.dims);
-  const mask = (1 << layout.hashBits) - 1;
   const s = scratch ?? new Scratch();
+  if (s.mean.length !== layout.dims) s.mean = new Float32Array(layout.dims);
+  else s.mean.fill(0);
+  const mean = s.mean;
+  const mask = (1 << layout.hashBits) - 1;
   s.ensureHashes(normalised.length + 2);
   let nh = 0;
   let n = 0;
@@ -94,7 +104,7 @@ export function featurise(normalised: string, hits: ConceptHits, emb: Embeddings
     s.hashes[nh++] = h & mask;
     if (prev >= 0) s.hashes[nh++] = mix(prev, h) & mask;
     prev = h;
-    if (!STOPWORD_HASHES.has(h) && emb.addHashTo(h, mean)) n++;
+    if (STOP.get(h) < 0 && emb.addHashTo(h, mean)) n++;
   }
   let norm = 0;
   for (let d = 0; d < layout.dims; d++) norm += mean[d]! * mean[d]!;
@@ -123,11 +133,12 @@ export function featurise(normalised: string, hits: ConceptHits, emb: Embeddings
       val[k++] = 1;
     }
   }
+  const dense = k;
   const hb = hashBase(layout);
   const hv = nh ? 1 / Math.sqrt(nh) : 0;
   for (let j = 0; j < nh; j++) {
     idx[k] = hb + s.hashes[j]!;
     val[k++] = hv;
   }
-  return { idx, val, length: k, mean, concepts: hits };
+  return { idx, val, length: k, dense, mean, concepts: hits };
 }
