@@ -11,6 +11,8 @@ import { fnv1a } from './tokens.js';
 
 const MAGIC = 'RLEMB1';
 const SCALE = 127;
+/** float32(q / 127) for every int8 q, indexed by q + 128. */
+const DEQUANT = Float32Array.from({ length: 256 }, (_, i) => (i - 128) / SCALE);
 
 export class Embeddings {
   constructor(
@@ -20,22 +22,22 @@ export class Embeddings {
   ) {
     this.byHash = new HashTable(index.size);
     for (const [w, row] of index) this.byHash.set(fnv1a(w), row);
-    this.floats = new Float32Array(data.length);
-    for (let i = 0; i < data.length; i++) this.floats[i] = data[i]! / SCALE;
   }
 
   /** Row by FNV-1a hash of the word: lets the feature scan look words up without slicing strings. */
   private readonly byHash: HashTable;
 
-  /** Dequantised copy of the vectors, made at load so the hot loop is a plain float add. */
-  private readonly floats: Float32Array;
-
+  /**
+   * Adds the word's vector (by FNV-1a hash) into `acc`; false when unknown. Dequantises through a
+   * 256-entry table of float32 values q/127: the same floats as a dequantised copy, but the rows
+   * stay int8 (4 MB instead of 16 MB), so a lookup misses the cache far less often.
+   */
   addHashTo(hash: number, acc: Float32Array): boolean {
     const row = this.byHash.get(hash);
     if (row < 0) return false;
     const base = row * this.dims;
-    const data = this.floats;
-    for (let d = 0; d < this.dims; d++) acc[d]! += data[base + d]!;
+    const data = this.data;
+    for (let d = 0; d < this.dims; d++) acc[d]! += DEQUANT[data[base + d]! + 128]!;
     return true;
   }
 
