@@ -90,27 +90,50 @@ function compilePattern(p: PatternSpec, index: Map<string, number>, lookup: Look
 }
 
 function compileCondition(c: Condition, index: Map<string, number>, lookup: Lookup, where: string): Test {
+  return compileNode(c, index, lookup, where).test;
+}
+
+/** A compiled condition; `concept` is set when it is a bare concept name (its state may be known already). */
+interface Node {
+  test: Test;
+  concept?: number;
+}
+
+function compileNode(c: Condition, index: Map<string, number>, lookup: Lookup, where: string): Node {
   if (typeof c === 'string') {
     const i = index.get(c);
     if (i === undefined) throw new PolicyError(`${where}: unknown concept "${c}" (define it under concepts, or use {re: ...})`);
-    return (t, hits) => lookup(i, t, hits);
+    return { test: (t, hits) => lookup(i, t, hits), concept: i };
   }
   if ('re' in c) {
     const re = compileRegex(c.re, where);
-    return (t) => re.test(t);
+    return { test: (t) => re.test(t) };
   }
-  return compileGroup(c, index, lookup, where);
+  return { test: compileGroup(c, index, lookup, where) };
 }
 
 function compileGroup(g: { all?: Condition[]; any?: Condition[]; none?: Condition[] }, index: Map<string, number>, lookup: Lookup, where: string): Test {
-  const all = (g.all ?? []).map((c) => compileCondition(c, index, lookup, where));
-  const any = (g.any ?? []).map((c) => compileCondition(c, index, lookup, where));
-  const none = (g.none ?? []).map((c) => compileCondition(c, index, lookup, where));
+  const nodes = (list?: Condition[]) => (list ?? []).map((c) => compileNode(c, index, lookup, where));
+  const allN = nodes(g.all);
+  const anyN = nodes(g.any);
+  const noneN = nodes(g.none);
+  const all = allN.map((n) => n.test);
+  const any = anyN.map((n) => n.test);
+  const none = noneN.map((n) => n.test);
+  // Concepts already known for this text (eager ones, or ones an earlier rule computed) can settle
+  // the group before any regex runs. Conditions are pure, so checking them first changes no result.
+  const conceptsOf = (list: Node[]) => Int32Array.from(list.filter((n) => n.concept !== undefined), (n) => n.concept!);
+  const allC = conceptsOf(allN);
+  const anyC = conceptsOf(anyN);
+  const noneC = conceptsOf(noneN);
   return (t, h) => {
+    for (let k = 0; k < allC.length; k++) if (h[allC[k]!] === 2) return false;
+    for (let k = 0; k < noneC.length; k++) if (h[noneC[k]!] === 1) return false;
     for (const f of all) if (!f(t, h)) return false;
     if (any.length) {
       let ok = false;
-      for (const f of any) if (f(t, h)) { ok = true; break; }
+      for (let k = 0; k < anyC.length; k++) if (h[anyC[k]!] === 1) { ok = true; break; }
+      if (!ok) for (const f of any) if (f(t, h)) { ok = true; break; }
       if (!ok) return false;
     }
     for (const f of none) if (f(t, h)) return false;
