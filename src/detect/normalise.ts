@@ -42,6 +42,12 @@ const NON_PRINTABLE_ASCII = /[^\x20-\x7e\t\n\r]/;
 // A letter next to a digit or symbol: the only case where leetspeak folding can change anything.
 const LEET_HINT = /[a-z][0-9@$!|+]|[0-9@$!|+][a-z]/;
 const SPACED_HINT = /(?:^|[^a-z])[a-z][ .\-_*][a-z][ .\-_*][a-z][ .\-_*][a-z](?![a-z])/;
+/**
+ * Non-ASCII text whose only non-ASCII characters are general punctuation (U+2010–U+205E: dashes,
+ * curly quotes, ellipsis…) is already in NFC with no combining marks, so the accent-stripping
+ * NFD → strip → NFC round trip would return it unchanged and is skipped.
+ */
+const NEEDS_ACCENT_FOLD = /[^\x00-\x7f\u2010-\u205e]/;
 
 export function normalise(text: string): string {
   let s: string;
@@ -52,7 +58,7 @@ export function normalise(text: string): string {
   if (/[^\x00-\x7f]/.test(s)) {
     s = s.replace(CONFUSABLE_RE, (c) => CONFUSABLES[c] ?? c);
     // Strip accents ("tàrgét") after confusables so decorated letters fold too.
-    s = s.normalize('NFD').replace(COMBINING_MARKS, '').normalize('NFC');
+    if (NEEDS_ACCENT_FOLD.test(s)) s = s.normalize('NFD').replace(COMBINING_MARKS, '').normalize('NFC');
   }
   if (LEET_HINT.test(s)) s = s.replace(LEET_TOKEN, foldLeetToken);
   if (SPACED_HINT.test(s)) s = s.replace(SPACED_LETTERS, (m) => m.replace(/[ .\-_*]/g, ''));
