@@ -54,6 +54,8 @@ export class Scratch {
   idx = new Int32Array(1024);
   val = new Float32Array(1024);
   hashes = new Int32Array(1024);
+  /** Embedding rows of the content words, in text order. */
+  rows = new Int32Array(512);
   /** Mean word vector buffer (length = layout dims once used). */
   mean = new Float32Array(0);
   ensure(n: number): void {
@@ -64,6 +66,7 @@ export class Scratch {
   }
   ensureHashes(n: number): void {
     if (this.hashes.length < n) this.hashes = new Int32Array(Math.max(n, this.hashes.length * 2));
+    if (this.rows.length < n) this.rows = new Int32Array(Math.max(n, this.rows.length * 2));
   }
 }
 
@@ -104,8 +107,12 @@ export function featurise(normalised: string, hits: ConceptHits, emb: Embeddings
     s.hashes[nh++] = h & mask;
     if (prev >= 0) s.hashes[nh++] = mix(prev, h) & mask;
     prev = h;
-    if (STOP.get(h) < 0 && emb.addHashTo(h, mean)) n++;
+    if (STOP.get(h) < 0) {
+      const row = emb.rowOfHash(h);
+      if (row >= 0) s.rows[n++] = row;
+    }
   }
+  emb.addRows(s.rows, n, mean);
   let norm = 0;
   for (let d = 0; d < layout.dims; d++) norm += mean[d]! * mean[d]!;
   norm = Math.sqrt(norm);

@@ -1,29 +1,28 @@
 /**
- * Open-addressing map from a 32-bit hash to a non-negative int, on typed arrays. The feature scan
- * looks up every word's FNV-1a hash; a JS Map keyed by numbers above 2^30 boxes them as heap
+ * Open-addressing map from a 32-bit hash to a non-negative int, on one typed array. The feature
+ * scan looks up every word's FNV-1a hash; a JS Map keyed by numbers above 2^30 boxes them as heap
  * numbers, and this table answers the same question several times faster without allocating.
+ * Key and value sit side by side so a lookup touches one cache line.
  */
 export class HashTable {
   private readonly mask: number;
-  private readonly keys: Int32Array;
-  /** Stored value + 1, so 0 marks an empty slot. */
-  private readonly vals: Int32Array;
+  /** [key, value + 1] per slot; value + 1 = 0 marks an empty slot. */
+  private readonly slots: Int32Array;
 
   constructor(capacity: number) {
     let size = 16;
-    while (size < capacity * 2) size <<= 1;
+    while (size < capacity * 1.5) size <<= 1;
     this.mask = size - 1;
-    this.keys = new Int32Array(size);
-    this.vals = new Int32Array(size);
+    this.slots = new Int32Array(size * 2);
   }
 
   /** Insert or overwrite (a later key with the same hash wins, as with Map.set). */
   set(hash: number, value: number): void {
     const k = hash | 0;
     for (let i = slot(k) & this.mask; ; i = (i + 1) & this.mask) {
-      if (this.vals[i] === 0 || this.keys[i] === k) {
-        this.keys[i] = k;
-        this.vals[i] = value + 1;
+      if (this.slots[2 * i + 1] === 0 || this.slots[2 * i] === k) {
+        this.slots[2 * i] = k;
+        this.slots[2 * i + 1] = value + 1;
         return;
       }
     }
@@ -32,10 +31,11 @@ export class HashTable {
   /** The value for `hash`, or -1. */
   get(hash: number): number {
     const k = hash | 0;
+    const t = this.slots;
     for (let i = slot(k) & this.mask; ; i = (i + 1) & this.mask) {
-      const v = this.vals[i]!;
+      const v = t[2 * i + 1]!;
       if (v === 0) return -1;
-      if (this.keys[i] === k) return v - 1;
+      if (t[2 * i] === k) return v - 1;
     }
   }
 }
