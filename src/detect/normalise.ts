@@ -64,7 +64,9 @@ export function normalise(text: string): string {
   if (SPACED_HINT.test(s)) s = s.replace(SPACED_LETTERS, (m) => m.replace(/[ .\-_*]/g, ''));
   // Identifiers and quotes hide words from the rules: "await_operator_confirmation()" → words.
   if (SNAKE_OR_QUOTE.test(s)) s = s.replace(/[_`"]+/g, ' ').replace(/(^|\W)'+|'+(?=\W|$)/g, '$1 ');
-  if (UNTIDY_SPACE.test(s)) s = s.replace(/\s+/g, ' ');
+  // Every whitespace run becomes one space; a run that already is one plain space is left alone
+  // (same result as replacing /\s+/g, without rebuilding the string at every word gap).
+  if (UNTIDY_SPACE.test(s)) s = s.replace(/\s{2,}|[^\S ]/g, ' ');
   return s.trim();
 }
 
