@@ -85,25 +85,38 @@ function collect(text: string, depth: number, out: string[]): void {
   }
 }
 
+/** Per ASCII code: 1 = base64/hex run character [A-Za-z0-9+/=_-], 2 also set for a digit or capital. */
+const RUN_CHAR = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const digitOrUpper = (c >= 48 && c <= 57) || (c >= 65 && c <= 90);
+  if (digitOrUpper) RUN_CHAR[c] = 3;
+  else if ((c >= 97 && c <= 122) || c === 43 || c === 47 || c === 61 || c === 95 || c === 45) RUN_CHAR[c] = 1;
+}
+const runClass = (s: string, i: number) => {
+  const c = s.charCodeAt(i);
+  return c < 128 ? RUN_CHAR[c]! : 0;
+};
+
 /**
  * Is there a run of 16+ base64/hex characters that contains a digit or a capital? (Cheap gate before
- * the regexes: hyphenated lower-case words like "human-in-the-loop" are not payloads.)
+ * the regexes: hyphenated lower-case words like "human-in-the-loop" are not payloads.) A run of 16
+ * covers one of every 16 consecutive positions, so only every 16th character is probed and the run
+ * around a probe that lands inside one is measured: about a third of the characters are read.
  */
 function hasLongRun(s: string): boolean {
-  let run = 0;
-  let mixed = false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    const digitOrUpper = (c >= 48 && c <= 57) || (c >= 65 && c <= 90);
-    const ok = digitOrUpper || (c >= 97 && c <= 122) || c === 43 || c === 47 || c === 61 || c === 95 || c === 45;
-    if (ok) {
-      run++;
-      if (digitOrUpper) mixed = true;
-      if (run >= 16 && mixed) return true;
-    } else {
-      run = 0;
-      mixed = false;
+  const n = s.length;
+  for (let p = 15; p < n; ) {
+    if (runClass(s, p) === 0) {
+      p += 16;
+      continue;
     }
+    let a = p;
+    while (a > 0 && runClass(s, a - 1) !== 0) a--;
+    let b = p + 1;
+    while (b < n && runClass(s, b) !== 0) b++;
+    if (b - a >= 16) for (let i = a; i < b; i++) if (runClass(s, i) === 3) return true;
+    // s[b] ends the run: any later run of 16 covers one of b+16, b+32, …
+    p = b + 16;
   }
   return false;
 }
