@@ -124,7 +124,15 @@ export class Detector {
 
     const best = new Map<string, Best>();
     for (const c of this.policy.categories) best.set(c.id, { score: 0, ruleScore: 0, rules: new Set(), ruleRank: 0, evidence: !this.rules.evidence.has(c.id) });
-    for (const item of items) this.scoreText(item.scope, item.text, best);
+    // The same text in the same scope scores the same and every update in scoreText is a max or a
+    // set insert, so a repeat (a decoded payload is listed alone and again among its scope's texts)
+    // is skipped. Items are few: comparing strings beats hashing kilobytes of text.
+    for (let i = 0; i < items.length; i++) {
+      const { scope, text } = items[i]!;
+      let repeat = false;
+      for (let j = 0; j < i && !repeat; j++) repeat = items[j]!.scope === scope && items[j]!.text === text;
+      if (!repeat) this.scoreText(scope, text, best);
+    }
 
     const results: CategoryResult[] = [];
     let decision: Decision = 'allow';
