@@ -163,13 +163,75 @@ export class Classifier {
       }
     }
     let d: Float32Array | undefined;
+    let on: Int32Array | undefined;
     for (let k = 0; k < H; k++) {
       const mlp = this.heads[k]!.mlp;
-      if (mlp) z[k] += hiddenLayer(mlp, (d ??= denseInput(x, this.dense) as Float32Array));
+      if (mlp && mlp.inputs === x.mean.length + x.concepts.length) z[k] += hiddenSparse(mlp, x.mean, (on ??= this.conceptsOn(x.concepts)));
+      else if (mlp) z[k] += hiddenLayer(mlp, (d ??= denseInput(x, this.dense) as Float32Array));
       z[k] = 1 / (1 + Math.exp(-z[k]!));
     }
     return z;
   }
+
+  private onBuf = new Int32Array(0);
+
+  /** Positions of the concept bits that are set, then -1. */
+  private conceptsOn(bits: Uint8Array): Int32Array {
+    if (this.onBuf.length <= bits.length) this.onBuf = new Int32Array(bits.length + 1);
+    let n = 0;
+    for (let i = 0; i < bits.length; i++) if (bits[i]) this.onBuf[n++] = i;
+    this.onBuf[n] = -1;
+    return this.onBuf;
+  }
+}
+
+/**
+ * hiddenLayer over [mean, concept bits] without building the dense input: the concept inputs are
+ * 0 or 1, so a set bit adds its weight (w·1 = w exactly) and a clear bit is skipped (w·0 adds a
+ * zero, which leaves a non-zero sum unchanged and at most flips the sign of a zero sum, which tanh
+ * and the logit ignore). Each unit adds its terms in input order, as hiddenLayer does.
+ */
+function hiddenSparse(m: { inputs: number; hidden: number; U: Float32Array; c: Float32Array; v: Float32Array }, mean: Float32Array, on: Int32Array): number {
+  const { inputs: n, U, c, v } = m;
+  const dims = mean.length;
+  let z = 0;
+  let h = 0;
+  for (; h + 4 <= m.hidden; h += 4) {
+    const b0 = h * n;
+    const b1 = b0 + n;
+    const b2 = b1 + n;
+    const b3 = b2 + n;
+    let a0 = c[h]!;
+    let a1 = c[h + 1]!;
+    let a2 = c[h + 2]!;
+    let a3 = c[h + 3]!;
+    for (let i = 0; i < dims; i++) {
+      const x = mean[i]!;
+      a0 += U[b0 + i]! * x;
+      a1 += U[b1 + i]! * x;
+      a2 += U[b2 + i]! * x;
+      a3 += U[b3 + i]! * x;
+    }
+    for (let k = 0; on[k]! >= 0; k++) {
+      const i = dims + on[k]!;
+      a0 += U[b0 + i]!;
+      a1 += U[b1 + i]!;
+      a2 += U[b2 + i]!;
+      a3 += U[b3 + i]!;
+    }
+    z += v[h]! * Math.tanh(a0);
+    z += v[h + 1]! * Math.tanh(a1);
+    z += v[h + 2]! * Math.tanh(a2);
+    z += v[h + 3]! * Math.tanh(a3);
+  }
+  for (; h < m.hidden; h++) {
+    const base = h * n;
+    let a = c[h]!;
+    for (let i = 0; i < dims; i++) a += U[base + i]! * mean[i]!;
+    for (let k = 0; on[k]! >= 0; k++) a += U[base + dims + on[k]!]!;
+    z += v[h]! * Math.tanh(a);
+  }
+  return z;
 }
 
 /**
