@@ -167,7 +167,8 @@ export class Classifier {
     for (let k = 0; k < H; k++) {
       const mlp = this.heads[k]!.mlp;
       if (mlp && mlp.inputs === x.mean.length + x.concepts.length) z[k] += hiddenSparse(mlp, x.mean, (on ??= this.conceptsOn(x.concepts)));
-      else if (mlp) z[k] += hiddenLayer(mlp, (d ??= denseInput(x, this.dense) as Float32Array));
+      // A model whose hidden layer reads other inputs: the whole dense input as one block.
+      else if (mlp) z[k] += hiddenSparse(mlp, (d ??= denseInput(x, this.dense) as Float32Array), NO_BITS);
       z[k] = 1 / (1 + Math.exp(-z[k]!));
     }
     return z;
@@ -185,11 +186,14 @@ export class Classifier {
   }
 }
 
+const NO_BITS = Int32Array.of(-1);
+
 /**
- * hiddenLayer over [mean, concept bits] without building the dense input: the concept inputs are
+ * Σ_h v_h · tanh(U_h · [mean, concept bits] + c_h), without building the dense input: the concept inputs are
  * 0 or 1, so a set bit adds its weight (w·1 = w exactly) and a clear bit is skipped (w·0 adds a
  * zero, which leaves a non-zero sum unchanged and at most flips the sign of a zero sum, which tanh
- * and the logit ignore). Each unit adds its terms in input order, as hiddenLayer does.
+ * and the logit ignore). Each unit adds its terms in input order. Four hidden units are summed side
+ * by side: four independent chains keep the CPU's adders busy instead of waiting on one.
  */
 function hiddenSparse(m: { inputs: number; hidden: number; U: Float32Array; c: Float32Array; v: Float32Array }, mean: Float32Array, on: Int32Array): number {
   const { inputs: n, U, c, v } = m;
@@ -229,45 +233,6 @@ function hiddenSparse(m: { inputs: number; hidden: number; U: Float32Array; c: F
     let a = c[h]!;
     for (let i = 0; i < dims; i++) a += U[base + i]! * mean[i]!;
     for (let k = 0; on[k]! >= 0; k++) a += U[base + dims + on[k]!]!;
-    z += v[h]! * Math.tanh(a);
-  }
-  return z;
-}
-
-/**
- * Σ_h v_h · tanh(U_h · d + c_h). Four hidden units are summed side by side: each unit still adds
- * its terms in input order (bit-identical to one unit at a time), but four independent chains keep
- * the CPU's adders busy instead of waiting on one long dependency chain.
- */
-export function hiddenLayer(m: { inputs: number; hidden: number; U: ArrayLike<number>; c: ArrayLike<number>; v: ArrayLike<number> }, d: ArrayLike<number>): number {
-  const { inputs: n, U, c, v } = m;
-  let z = 0;
-  let h = 0;
-  for (; h + 4 <= m.hidden; h += 4) {
-    const b0 = h * n;
-    const b1 = b0 + n;
-    const b2 = b1 + n;
-    const b3 = b2 + n;
-    let a0 = c[h]!;
-    let a1 = c[h + 1]!;
-    let a2 = c[h + 2]!;
-    let a3 = c[h + 3]!;
-    for (let i = 0; i < n; i++) {
-      const x = d[i]!;
-      a0 += U[b0 + i]! * x;
-      a1 += U[b1 + i]! * x;
-      a2 += U[b2 + i]! * x;
-      a3 += U[b3 + i]! * x;
-    }
-    z += v[h]! * Math.tanh(a0);
-    z += v[h + 1]! * Math.tanh(a1);
-    z += v[h + 2]! * Math.tanh(a2);
-    z += v[h + 3]! * Math.tanh(a3);
-  }
-  for (; h < m.hidden; h++) {
-    let a = c[h]!;
-    const base = h * n;
-    for (let i = 0; i < n; i++) a += U[base + i]! * d[i]!;
     z += v[h]! * Math.tanh(a);
   }
   return z;
