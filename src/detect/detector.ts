@@ -4,7 +4,7 @@ import type { Classifier } from './classifier.js';
 import { decodePayloads } from './decode.js';
 import { ExemplarScorer } from './exemplars.js';
 import { normalise, setVocabulary } from './normalise.js';
-import { RuleSet } from './rules.js';
+import { RuleSet, type ConceptHits } from './rules.js';
 
 /**
  * The synchronous screening pipeline for one effective policy: normalise → decode → rules →
@@ -87,7 +87,9 @@ export class Detector {
 
   screen(segments: Segment[]): Screening {
     const stages: Stage[] = ['normalise', 'rules', 'classifier'];
-    const items: Array<{ scope: Scope; text: string }> = [];
+    const items: Array<{ scope: Scope; text: string; enclosing?: ConceptHits }> = [];
+    // Concept states of texts that were cut into turns, reused when the whole text is scored.
+    const whole = new Map<string, ConceptHits>();
     const perScope = new Map<Scope, string[]>();
     let decoded = false;
     for (const seg of segments) {
@@ -97,7 +99,12 @@ export class Detector {
       if (!list) perScope.set(seg.scope, (list = []));
       list.push(n);
       // A transcript pasted as one text ("User: … Assistant: …") is also read turn by turn.
-      for (const turn of transcriptTurns(n)) items.push({ scope: seg.scope, text: turn });
+      const turns = transcriptTurns(n);
+      if (turns.length) {
+        let enclosing = whole.get(n);
+        if (!enclosing) whole.set(n, (enclosing = this.rules.concepts(n)));
+        for (const turn of turns) items.push({ scope: seg.scope, text: turn, enclosing });
+      }
       for (const payload of decodePayloads(seg.text)) {
         decoded = true;
         const p = normalise(payload);
@@ -128,10 +135,10 @@ export class Detector {
     // set insert, so a repeat (a decoded payload is listed alone and again among its scope's texts)
     // is skipped. Items are few: comparing strings beats hashing kilobytes of text.
     for (let i = 0; i < items.length; i++) {
-      const { scope, text } = items[i]!;
+      const { scope, text, enclosing } = items[i]!;
       let repeat = false;
       for (let j = 0; j < i && !repeat; j++) repeat = items[j]!.scope === scope && items[j]!.text === text;
-      if (!repeat) this.scoreText(scope, text, best);
+      if (!repeat) this.scoreText(scope, text, best, enclosing, whole);
     }
 
     const results: CategoryResult[] = [];
@@ -150,8 +157,12 @@ export class Detector {
     return { decision, results, stages };
   }
 
-  private scoreText(scope: Scope, text: string, best: Map<string, Best>): void {
-    const hits = this.rules.concepts(text);
+  /**
+   * `enclosing`: concept states of the text this one is a turn of. The whole text's own states are
+   * reused when it is scored (lazy concepts filled in by then stay true of it).
+   */
+  private scoreText(scope: Scope, text: string, best: Map<string, Best>, enclosing?: ConceptHits, whole?: Map<string, ConceptHits>): void {
+    const hits = whole?.get(text) ?? this.rules.concepts(text, enclosing);
     for (const [id, test] of this.rules.evidence) {
       const b = best.get(id)!;
       if (!b.evidence && test(text, hits)) b.evidence = true;

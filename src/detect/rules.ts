@@ -26,8 +26,17 @@ export class RuleSet {
   /** Per category: condition under which the classifier alone may not flag. */
   readonly dampen = new Map<string, Test>();
 
+  /**
+   * Per concept: 1 when its regex has no anchor (^ $) and no lookaround, so whether it matches at
+   * some position depends only on the characters it consumes and on \b/\B there. A piece of a text
+   * that starts and ends next to whitespace (or the text's ends) gives \b the same answers at its
+   * edges, so any match in the piece is a match in the text.
+   */
+  readonly local: Uint8Array;
+
   constructor(policy: EffectivePolicy) {
     this.conceptNames = Object.keys(policy.concepts);
+    this.local = Uint8Array.from(this.conceptNames, (n) => (/[\^$]|\(\?<?[=!]/.test(policy.concepts[n]!) ? 0 : 1));
     this.conceptRes = this.conceptNames.map((n) => compileRegex(policy.concepts[n]!, `concept "${n}"`));
     const index = new Map(this.conceptNames.map((n, i) => [n, i]));
     const res = this.conceptRes;
@@ -54,13 +63,17 @@ export class RuleSet {
   /**
    * Concept states for the normalised text: 1 present, 2 absent, 0 not computed yet (rules compute
    * it on first use, so context concepts such as "game" cost nothing unless a rule reaches them).
+   * `enclosing`: the states of a text this one was cut from at whitespace and trimmed (a transcript
+   * turn): its local concepts known absent there are absent here without running their regex.
    */
-  concepts(text: string): ConceptHits {
+  concepts(text: string, enclosing?: ConceptHits): ConceptHits {
     const hits = new Uint8Array(this.conceptRes.length);
+    // A local concept absent from a text is absent from every trimmed piece of it (see `local`).
+    if (enclosing) for (let i = 0; i < hits.length; i++) if (enclosing[i] === 2 && this.local[i]) hits[i] = 2;
     if (!this.eager) {
-      for (let i = 0; i < this.conceptRes.length; i++) hits[i] = this.conceptRes[i]!.test(text) ? 1 : 2;
+      for (let i = 0; i < this.conceptRes.length; i++) if (hits[i] === 0) hits[i] = this.conceptRes[i]!.test(text) ? 1 : 2;
     } else {
-      for (const i of this.eager) hits[i] = this.conceptRes[i]!.test(text) ? 1 : 2;
+      for (const i of this.eager) if (hits[i] === 0) hits[i] = this.conceptRes[i]!.test(text) ? 1 : 2;
     }
     return hits;
   }
