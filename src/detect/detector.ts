@@ -88,7 +88,8 @@ export class Detector {
   screen(segments: Segment[]): Screening {
     const stages: Stage[] = ['normalise', 'rules', 'classifier'];
     const items: Array<{ scope: Scope; text: string; enclosing?: ConceptHits }> = [];
-    // Concept states of texts that were cut into turns, reused when the whole text is scored.
+    // Concept states of texts that were cut into pieces (turns, or a scope's joined texts), reused
+    // when the whole text itself is scored.
     const whole = new Map<string, ConceptHits>();
     const perScope = new Map<Scope, string[]>();
     let decoded = false;
@@ -114,8 +115,15 @@ export class Detector {
     }
     if (decoded) stages.splice(1, 0, 'decode');
     for (const [scope, texts] of perScope) {
-      if (texts.length > 1) for (const t of texts) items.push({ scope, text: t });
       const joined = texts.length > 1 ? texts.join(' \n ') : texts[0]!;
+      if (texts.length > 1) {
+        // Each text is a trimmed piece of the joined one, cut at whitespace: it inherits the absent concepts.
+        let enclosing = whole.get(joined);
+        if (!enclosing) whole.set(joined, (enclosing = this.rules.concepts(joined)));
+        const pieces = new Set(texts);
+        for (const it of items) if (it.scope === scope && !it.enclosing && pieces.has(it.text)) it.enclosing = enclosing;
+        for (const t of texts) items.push({ scope, text: t, enclosing });
+      }
       items.push({ scope, text: joined });
       // Long texts are also read in overlapping windows so a short request is not averaged away.
       if (joined.length > WINDOW * 2) {
