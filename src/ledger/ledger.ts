@@ -166,6 +166,10 @@ export class MerkleLedger implements Ledger {
         continue;
       }
       if (this.sinceHead >= this.config.ledger.sth_every_records) await this.exclusive(() => this.sign()).catch(() => {});
+      // Yield to the event loop between batches: a store that commits without I/O (inline SQLite,
+      // synchronous=NORMAL) resolves in microtasks, and callers that append again at once would
+      // otherwise keep this loop going forever with no I/O (sockets, stdout) ever served.
+      if (this.pending.length) await new Promise((resolve) => setImmediate(resolve));
     }
   }
 

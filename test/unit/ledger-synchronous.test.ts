@@ -42,3 +42,24 @@ test('a normal-mode ledger (writes on the event loop) keeps every record in orde
   assert.equal(proofs.length, 1);
   await full.close();
 });
+
+test('a normal-mode ledger under appenders that never pause still lets timers and I/O run', { timeout: 20_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'redline-sync-'));
+  const ledger = await openLedger(parseConfig(rawConfig(dir, { synchronous: 'normal', group_commit_ms: 0 }), 'test'));
+  let stop = false;
+  let acked = 0;
+  const appender = async () => {
+    while (!stop) {
+      await ledger.append({ type: 'decision', request_id: `loop${acked}` });
+      acked++;
+    }
+  };
+  const loops = Array.from({ length: 8 }, appender);
+  // Commits that resolve in microtasks must not starve the event loop: if they did, this timer
+  // would never fire and the test would hit its timeout.
+  setTimeout(() => (stop = true), 20);
+  await Promise.all(loops);
+  assert.ok(acked > 0);
+  assert.equal(ledger.size, acked);
+  await ledger.close();
+});
