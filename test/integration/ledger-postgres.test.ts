@@ -26,6 +26,9 @@ import { openLedger } from ${JSON.stringify(ledgerModule)};
 import { parseConfig } from ${JSON.stringify(configModule)};
 const config = parseConfig(JSON.parse(process.env.LEDGER_CONFIG), 'child');
 const ledger = await openLedger(config, { nodeId: process.env.NODE_NAME });
+// Start barrier: all writers begin together, so their appends really interleave even when
+// process start-up times differ on a loaded machine.
+await new Promise((r) => setTimeout(r, Math.max(0, Number(process.env.START_AT) - Date.now())));
 const total = Number(process.env.RECORDS);
 let n = 0;
 const acked = [];
@@ -52,9 +55,9 @@ async function freshSchemaUrl(): Promise<string> {
   return url.toString();
 }
 
-function runWriter(config: unknown, node: string, records: number): Promise<number[]> {
+function runWriter(config: unknown, node: string, records: number, startAt: number): Promise<number[]> {
   const child = spawn(process.execPath, ['--input-type=module', '-e', WRITER], {
-    env: { ...process.env, LEDGER_CONFIG: JSON.stringify(config), NODE_NAME: node, RECORDS: String(records) },
+    env: { ...process.env, LEDGER_CONFIG: JSON.stringify(config), NODE_NAME: node, RECORDS: String(records), START_AT: String(startAt) },
   });
   let out = '';
   let err = '';
@@ -73,7 +76,8 @@ test('three processes appending concurrently to one PostgreSQL ledger: one order
   await (await openLedger(parseConfig(raw, 'test'), { nodeId: 'setup' })).close();
 
   const perNode = 600;
-  const results = await Promise.all(['node-a', 'node-b', 'node-c'].map((n) => runWriter(raw, n, perNode)));
+  const startAt = Date.now() + 5_000;
+  const results = await Promise.all(['node-a', 'node-b', 'node-c'].map((n) => runWriter(raw, n, perNode, startAt)));
   const all = results.flat().sort((a, b) => a - b);
   assert.equal(all.length, 3 * perNode);
   assert.deepEqual(all, Array.from({ length: 3 * perNode }, (_, i) => i), 'positions 0…n-1, each exactly once');
