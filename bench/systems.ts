@@ -6,7 +6,7 @@
  *  - redline: `redline serve` with the default (shipped, signed) policy, screening on, SQLite ledger.
  * Every gateway runs in its own spawned process.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -80,6 +80,12 @@ export interface RedlineOptions {
   configOverrides?: Record<string, unknown>;
 }
 
+/** The node flags of `npm start` (package.json), so the benchmark runs the gateway as shipped. */
+function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  return pkg.scripts.start.split(/\s+/).filter((t) => t.startsWith('--'));
+}
+
 export async function redline(up: Upstreams, opts: RedlineOptions = {}): Promise<Target> {
   const dir = mkdtempSync(join(tmpdir(), 'redline-bench-'));
   const port = await freePort();
@@ -109,7 +115,7 @@ export async function redline(up: Upstreams, opts: RedlineOptions = {}): Promise
   try {
     const created = await runText(process.execPath, [cli, 'keys', 'create', '--config', configFile, '--tenant', 'bench', '--role', 'client'], { cwd: dir });
     secret = created.trim().split('\n').pop()!;
-    service = await startService('redline', process.execPath, [...(opts.nodeFlags ?? []), cli, 'serve', '--config', configFile], port, { cwd: dir, env });
+    service = await startService('redline', process.execPath, [...startFlags(), ...(opts.nodeFlags ?? []), cli, 'serve', '--config', configFile], port, { cwd: dir, env });
   } catch (err) {
     rmSync(dir, { recursive: true, force: true }); // a failed start leaves no state behind
     throw err;

@@ -65,8 +65,8 @@ const ledger = z.strictObject({
   sth_every_records: z.number().int().positive().default(1000),
   /** … or every T milliseconds, whichever comes first. */
   sth_every_ms: z.number().int().positive().default(5_000),
-  /** Group-commit window: appends within this many ms are made durable together. */
-  group_commit_ms: z.number().nonnegative().default(2),
+  /** Group-commit window in ms. 0 (default): flush on the next event-loop turn; appends arriving while a commit is in flight share the next one. */
+  group_commit_ms: z.number().nonnegative().default(0),
   /**
    * SQLite ledger durability. `full` (default): every group commit fsyncs the WAL, so an
    * acknowledged record survives power loss. `normal`: no fsync at commit, so an acknowledged
