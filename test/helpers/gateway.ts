@@ -1,10 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { after, before, beforeEach } from 'node:test';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/config/load.js';
 import type { RedlineConfig } from '../../src/config/schema.js';
 import { startGateway, type Gateway } from '../../src/gateway/start.js';
 import { createLogger } from '../../src/observability/log.js';
+import { startStandIn, type StandIn } from './upstreams.js';
 
 export interface TestGateway {
   gateway: Gateway;
@@ -66,6 +68,36 @@ export async function startTestGateway(upstreamUrl: string, extra: Record<string
     close: async () => {
       await gateway.close();
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Registers the usual hooks of an integration suite: a stand-in upstream and a gateway in front of
+ * it for the whole suite, and a fresh default script and request log before each test.
+ * Call inside `describe`; read `up` and `gw` inside tests or later hooks.
+ */
+export function gatewayFixture(extra: (upstreamUrl: string) => Record<string, unknown> = () => ({})): { readonly up: StandIn; readonly gw: TestGateway } {
+  let up: StandIn | undefined;
+  let gw: TestGateway | undefined;
+  before(async () => {
+    up = await startStandIn();
+    gw = await startTestGateway(up.url, extra(up.url));
+  });
+  after(async () => {
+    await gw?.close();
+    await up?.close();
+  });
+  beforeEach(() => {
+    up!.setScript();
+    up!.received.length = 0;
+  });
+  return {
+    get up() {
+      return up!;
+    },
+    get gw() {
+      return gw!;
     },
   };
 }

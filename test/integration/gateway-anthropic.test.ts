@@ -1,31 +1,19 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { gatewayFixture } from '../helpers/gateway.js';
 import { ALLOWED_PROMPT, BENIGN_OUTPUT, RED_LINE_PROMPT, VIOLATING_OUTPUT } from '../helpers/prompts.js';
-import { startStandIn, type StandIn } from '../helpers/upstreams.js';
 
 describe('Anthropic SDK through the gateway', () => {
-  let up: StandIn;
-  let gw: TestGateway;
+  const fx = gatewayFixture();
   let client: Anthropic;
 
-  before(async () => {
-    up = await startStandIn();
-    gw = await startTestGateway(up.url);
-    client = new Anthropic({ baseURL: gw.url, apiKey: gw.clientKey, maxRetries: 0 });
-  });
-  after(async () => {
-    await gw.close();
-    await up.close();
-  });
-  beforeEach(() => {
-    up.setScript();
-    up.received.length = 0;
+  before(() => {
+    client = new Anthropic({ baseURL: fx.gw.url, apiKey: fx.gw.clientKey, maxRetries: 0 });
   });
 
   test('non-streaming round trip is lossless in the same format', async () => {
-    up.setScript(() => ({ text: 'Two convoys suffice.' }));
+    fx.up.setScript(() => ({ text: 'Two convoys suffice.' }));
     const body = {
       model: 'claude-test-1',
       max_tokens: 256,
@@ -35,13 +23,13 @@ describe('Anthropic SDK through the gateway', () => {
     };
     const res = await client.messages.create(body);
     assert.deepEqual(res.content, [{ type: 'text', text: 'Two convoys suffice.' }]);
-    assert.equal(up.received[0]?.format, 'anthropic');
-    assert.deepEqual(up.received[0]?.body, body);
-    assert.equal(up.received[0]?.headers['x-api-key'], 'sk-test-anthropic');
+    assert.equal(fx.up.received[0]?.format, 'anthropic');
+    assert.deepEqual(fx.up.received[0]?.body, body);
+    assert.equal(fx.up.received[0]?.headers['x-api-key'], 'sk-test-anthropic');
   });
 
   test('streaming round trip', async () => {
-    up.setScript(() => ({ text: 'Fuel first, then ammunition, then rations.', chunks: 4 }));
+    fx.up.setScript(() => ({ text: 'Fuel first, then ammunition, then rations.', chunks: 4 }));
     const stream = client.messages.stream({ model: 'claude-test-1', max_tokens: 256, messages: [{ role: 'user', content: ALLOWED_PROMPT }] });
     const final = await stream.finalMessage();
     assert.deepEqual(final.content, [{ type: 'text', text: 'Fuel first, then ammunition, then rations.', citations: undefined }].map(({ type, text }) => ({ type, text })));
@@ -49,7 +37,7 @@ describe('Anthropic SDK through the gateway', () => {
   });
 
   test('tool_use passes for a benign tool', async () => {
-    up.setScript(() => ({ text: '', toolCalls: [{ name: 'get_weather', arguments: { city: 'Tromsø' } }] }));
+    fx.up.setScript(() => ({ text: '', toolCalls: [{ name: 'get_weather', arguments: { city: 'Tromsø' } }] }));
     const res = await client.messages.create({
       model: 'claude-test-1',
       max_tokens: 256,
@@ -72,7 +60,7 @@ describe('Anthropic SDK through the gateway', () => {
         return true;
       },
     );
-    assert.equal(up.received.length, 0);
+    assert.equal(fx.up.received.length, 0);
   });
 
   test('a red line split over two turns is caught', async () => {
@@ -88,11 +76,11 @@ describe('Anthropic SDK through the gateway', () => {
       }),
       Anthropic.PermissionDeniedError,
     );
-    assert.equal(up.received.length, 0);
+    assert.equal(fx.up.received.length, 0);
   });
 
   test('cross-format: an Anthropic client routed to an OpenAI upstream, streaming with a tool call', async () => {
-    up.setScript(() => ({ text: 'Looking it up.', toolCalls: [{ name: 'get_weather', arguments: { city: 'Narvik' } }] }));
+    fx.up.setScript(() => ({ text: 'Looking it fx.up.', toolCalls: [{ name: 'get_weather', arguments: { city: 'Narvik' } }] }));
     const stream = client.messages.stream({
       model: 'gpt-4o-mini',
       max_tokens: 256,
@@ -103,25 +91,25 @@ describe('Anthropic SDK through the gateway', () => {
     const final = await stream.finalMessage();
     const text = final.content.filter((b) => b.type === 'text').map((b) => (b.type === 'text' ? b.text : '')).join('');
     const tool = final.content.find((b) => b.type === 'tool_use');
-    assert.equal(text, 'Looking it up.');
+    assert.equal(text, 'Looking it fx.up.');
     assert.ok(tool && tool.type === 'tool_use');
     assert.deepEqual(tool.input, { city: 'Narvik' });
     assert.equal(final.stop_reason, 'tool_use');
-    const got = up.received[0];
+    const got = fx.up.received[0];
     assert.equal(got?.format, 'openai');
     assert.deepEqual(got?.body.messages[0], { role: 'system', content: 'Be brief.' });
     assert.equal(got?.body.tools[0].function.name, 'get_weather');
   });
 
   test('cross-format non-streaming, Anthropic client to OpenAI upstream', async () => {
-    up.setScript(() => ({ text: 'Plain answer.' }));
+    fx.up.setScript(() => ({ text: 'Plain answer.' }));
     const res = await client.messages.create({ model: 'gpt-4o-mini', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] });
     assert.equal(res.content[0]?.type === 'text' ? res.content[0].text : '', 'Plain answer.');
     assert.equal(res.role, 'assistant');
   });
 
   test('a stream that turns into a violation ends with an error event before the violating text', async () => {
-    up.setScript(() => ({ text: BENIGN_OUTPUT + VIOLATING_OUTPUT + ' Then more.', chunks: 40 }));
+    fx.up.setScript(() => ({ text: BENIGN_OUTPUT + VIOLATING_OUTPUT + ' Then more.', chunks: 40 }));
     const stream = await client.messages.create({ model: 'claude-test-1', max_tokens: 512, stream: true, messages: [{ role: 'user', content: ALLOWED_PROMPT }] });
     let text = '';
     await assert.rejects(async () => {
@@ -132,7 +120,7 @@ describe('Anthropic SDK through the gateway', () => {
   });
 
   test('a wrong key gets 401 in the Anthropic shape', async () => {
-    const anon = new Anthropic({ baseURL: gw.url, apiKey: 'not-a-key', maxRetries: 0 });
+    const anon = new Anthropic({ baseURL: fx.gw.url, apiKey: 'not-a-key', maxRetries: 0 });
     await assert.rejects(
       anon.messages.create({ model: 'claude-test-1', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] }),
       Anthropic.AuthenticationError,

@@ -1,42 +1,30 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import OpenAI from 'openai';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { gatewayFixture } from '../helpers/gateway.js';
 import { ALLOWED_PROMPT, BENIGN_OUTPUT, RED_LINE_PROMPT, VIOLATING_OUTPUT } from '../helpers/prompts.js';
-import { startStandIn, type StandIn } from '../helpers/upstreams.js';
 
 describe('OpenAI SDK through the gateway', () => {
-  let up: StandIn;
-  let gw: TestGateway;
+  const fx = gatewayFixture();
   let client: OpenAI;
 
-  before(async () => {
-    up = await startStandIn();
-    gw = await startTestGateway(up.url);
-    client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: gw.clientKey, maxRetries: 0 });
-  });
-  after(async () => {
-    await gw.close();
-    await up.close();
-  });
-  beforeEach(() => {
-    up.setScript();
-    up.received.length = 0;
+  before(() => {
+    client = new OpenAI({ baseURL: `${fx.gw.url}/v1`, apiKey: fx.gw.clientKey, maxRetries: 0 });
   });
 
   test('non-streaming round trip is lossless in the same format', async () => {
-    up.setScript(() => ({ text: 'Resupply plan: two convoys, Tuesday and Thursday.' }));
+    fx.up.setScript(() => ({ text: 'Resupply plan: two convoys, Tuesday and Thursday.' }));
     const body = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: ALLOWED_PROMPT }], x_vendor_extension: { keep: true } };
     const res = await client.chat.completions.create(body as OpenAI.ChatCompletionCreateParamsNonStreaming);
     assert.equal(res.choices[0]?.message.content, 'Resupply plan: two convoys, Tuesday and Thursday.');
-    assert.equal(up.received.length, 1);
-    assert.equal(up.received[0]?.format, 'openai');
-    assert.deepEqual(up.received[0]?.body, body, 'the client body reaches the upstream unchanged, unknown fields included');
-    assert.equal(up.received[0]?.headers.authorization, 'Bearer sk-test-openai', 'the vendor key, not the gateway key, goes upstream');
+    assert.equal(fx.up.received.length, 1);
+    assert.equal(fx.up.received[0]?.format, 'openai');
+    assert.deepEqual(fx.up.received[0]?.body, body, 'the client body reaches the upstream unchanged, unknown fields included');
+    assert.equal(fx.up.received[0]?.headers.authorization, 'Bearer sk-test-openai', 'the vendor key, not the gateway key, goes upstream');
   });
 
   test('streaming round trip delivers the whole text', async () => {
-    up.setScript(() => ({ text: 'Convoy one departs at 0600, convoy two at 1400, both via the northern route.', chunks: 5 }));
+    fx.up.setScript(() => ({ text: 'Convoy one departs at 0600, convoy two at 1400, both via the northern route.', chunks: 5 }));
     const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: ALLOWED_PROMPT }] });
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
@@ -44,7 +32,7 @@ describe('OpenAI SDK through the gateway', () => {
   });
 
   test('tool definitions and a benign tool call pass both ways', async () => {
-    up.setScript(() => ({ text: '', toolCalls: [{ name: 'get_weather', arguments: { city: 'Oslo' } }] }));
+    fx.up.setScript(() => ({ text: '', toolCalls: [{ name: 'get_weather', arguments: { city: 'Oslo' } }] }));
     const res = await client.chat.completions.create({
       model: 'gpt-4o-mini',
       messages: [{ role: 'user', content: 'What is the weather in Oslo for the exercise?' }],
@@ -68,7 +56,7 @@ describe('OpenAI SDK through the gateway', () => {
         return true;
       },
     );
-    assert.equal(up.received.length, 0);
+    assert.equal(fx.up.received.length, 0);
   });
 
   test('a red line hidden in the system prompt is caught too', async () => {
@@ -83,11 +71,11 @@ describe('OpenAI SDK through the gateway', () => {
       }),
       OpenAI.PermissionDeniedError,
     );
-    assert.equal(up.received.length, 0);
+    assert.equal(fx.up.received.length, 0);
   });
 
   test('cross-format: an OpenAI client routed to an Anthropic upstream', async () => {
-    up.setScript(() => ({ text: 'Translated answer.' }));
+    fx.up.setScript(() => ({ text: 'Translated answer.' }));
     const res = await client.chat.completions.create({
       model: 'claude-sonnet-4-5',
       messages: [
@@ -96,7 +84,7 @@ describe('OpenAI SDK through the gateway', () => {
       ],
     });
     assert.equal(res.choices[0]?.message.content, 'Translated answer.');
-    const got = up.received[0];
+    const got = fx.up.received[0];
     assert.equal(got?.format, 'anthropic');
     assert.equal(got?.body.system, 'You are a logistics planner.');
     assert.equal(got?.headers['x-api-key'], 'sk-test-anthropic');
@@ -104,7 +92,7 @@ describe('OpenAI SDK through the gateway', () => {
   });
 
   test('cross-format streaming with a tool call, OpenAI client to Anthropic upstream', async () => {
-    up.setScript(() => ({ text: 'Checking.', toolCalls: [{ name: 'get_weather', arguments: { city: 'Bergen' } }] }));
+    fx.up.setScript(() => ({ text: 'Checking.', toolCalls: [{ name: 'get_weather', arguments: { city: 'Bergen' } }] }));
     const stream = await client.chat.completions.create({
       model: 'claude-sonnet-4-5',
       stream: true,
@@ -128,14 +116,14 @@ describe('OpenAI SDK through the gateway', () => {
     assert.equal(name, 'get_weather');
     assert.deepEqual(JSON.parse(args.join('')), { city: 'Bergen' });
     assert.equal(finish, 'tool_calls');
-    assert.deepEqual(up.received[0]?.body.tools?.[0]?.name, 'get_weather');
+    assert.deepEqual(fx.up.received[0]?.body.tools?.[0]?.name, 'get_weather');
   });
 
   test('a Gemini upstream behind the OpenAI API, streaming and not', async () => {
-    up.setScript(() => ({ text: 'Gemini says hello.', chunks: 3 }));
+    fx.up.setScript(() => ({ text: 'Gemini says hello.', chunks: 3 }));
     const res = await client.chat.completions.create({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'hello' }] });
     assert.equal(res.choices[0]?.message.content, 'Gemini says hello.');
-    assert.equal(up.received[0]?.format, 'gemini');
+    assert.equal(fx.up.received[0]?.format, 'gemini');
     const stream = await client.chat.completions.create({ model: 'gemini-2.5-flash', stream: true, messages: [{ role: 'user', content: 'hello' }] });
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
@@ -143,14 +131,14 @@ describe('OpenAI SDK through the gateway', () => {
   });
 
   test('an OpenAI-compatible local server (no vendor key) is reachable', async () => {
-    up.setScript(() => ({ text: 'local model answer' }));
+    fx.up.setScript(() => ({ text: 'local model answer' }));
     const res = await client.chat.completions.create({ model: 'llama-3.1-8b', messages: [{ role: 'user', content: 'hi' }] });
     assert.equal(res.choices[0]?.message.content, 'local model answer');
-    assert.equal(up.received[0]?.headers.authorization, undefined);
+    assert.equal(fx.up.received[0]?.headers.authorization, undefined);
   });
 
   test('a stream that turns into a violation is cut before the violating text arrives', async () => {
-    up.setScript(() => ({ text: BENIGN_OUTPUT + VIOLATING_OUTPUT + ' More text after it.', chunks: 40 }));
+    fx.up.setScript(() => ({ text: BENIGN_OUTPUT + VIOLATING_OUTPUT + ' More text after it.', chunks: 40 }));
     const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: ALLOWED_PROMPT }] });
     let text = '';
     await assert.rejects(async () => {
@@ -161,7 +149,7 @@ describe('OpenAI SDK through the gateway', () => {
   });
 
   test('a violating non-streamed answer is refused with 403', async () => {
-    up.setScript(() => ({ text: VIOLATING_OUTPUT }));
+    fx.up.setScript(() => ({ text: VIOLATING_OUTPUT }));
     await assert.rejects(
       client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: ALLOWED_PROMPT }] }),
       OpenAI.PermissionDeniedError,
@@ -169,9 +157,9 @@ describe('OpenAI SDK through the gateway', () => {
   });
 
   test('no key, or a wrong key, is refused with 401 in the OpenAI shape', async () => {
-    const anon = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: 'rl_aaaaaaaaaaaa_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', maxRetries: 0 });
+    const anon = new OpenAI({ baseURL: `${fx.gw.url}/v1`, apiKey: 'rl_aaaaaaaaaaaa_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', maxRetries: 0 });
     await assert.rejects(anon.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }), OpenAI.AuthenticationError);
-    assert.equal(up.received.length, 0);
+    assert.equal(fx.up.received.length, 0);
   });
 
   test('GET /v1/models lists the routed models', async () => {
