@@ -159,7 +159,9 @@ class Relay {
     try {
       await recordDecision(this.deps, this.call, {
         ...facts,
-        outcome: 'forwarded',
+        // An in-stream vendor error arrives as a finish with reason 'error': the client gets the
+        // error event, and the record says what happened.
+        outcome: this.upstreamFailed() ? 'upstream_error' : 'forwarded',
         output: verdict.verdict,
         response: this.text,
         approvals: tail.approvalIds,
@@ -172,6 +174,10 @@ class Relay {
     this.send(tail.out);
     for (const id of tail.approvalIds) this.sink.comment(`x-redline-approval-id: ${id}`);
     this.sink.end();
+  }
+
+  private upstreamFailed(): boolean {
+    return this.tail.some((t) => t.events.some((e) => e.type === 'finish' && e.finishReason === 'error'));
   }
 
   /** The tail in the client's format when nothing in it is withheld. */
