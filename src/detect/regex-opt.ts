@@ -42,3 +42,20 @@ function topLevelAlternatives(body: string): string[] | undefined {
   parts.push(cur);
   return parts;
 }
+
+/**
+ * One regex that matches a text exactly when at least one of `sources` does: a backtracking matcher
+ * tries every alternative at every position, so an alternation matches where any part would.
+ * The parts' top-level alternatives are flattened so a \b they all start with is checked once per
+ * position. Undefined when a source refers back to a group (numbering would shift) or does not parse.
+ */
+export function anyOf(sources: string[]): string | undefined {
+  if (sources.some((s) => /\\[1-9k]/.test(s))) return undefined;
+  const alts: string[] = [];
+  for (const s of sources) {
+    const parts = topLevelAlternatives(hoistWordBoundary(s));
+    if (!parts) return undefined;
+    alts.push(...parts);
+  }
+  return hoistWordBoundary(`(${alts.join('|')})`);
+}

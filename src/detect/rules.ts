@@ -1,6 +1,6 @@
 import { PolicyError } from '../policy/errors.js';
 import type { Condition, EffectivePolicy, PatternSpec } from '../policy/schema.js';
-import { hoistWordBoundary } from './regex-opt.js';
+import { anyOf, hoistWordBoundary } from './regex-opt.js';
 
 /**
  * Stage 3: the policy's rules. Concepts (named regexes) are tested once per text into a bit array;
@@ -20,6 +20,7 @@ export interface CompiledRule {
 export class RuleSet {
   readonly conceptNames: string[];
   private readonly conceptRes: RegExp[];
+  private readonly conceptSources: string[];
   readonly rules: CompiledRule[];
   /** Per category: condition the classifier needs before it may flag alone (absent = always). */
   readonly evidence = new Map<string, Test>();
@@ -37,6 +38,7 @@ export class RuleSet {
   constructor(policy: EffectivePolicy) {
     this.conceptNames = Object.keys(policy.concepts);
     this.local = Uint8Array.from(this.conceptNames, (n) => (/[\^$]|\(\?<?[=!]/.test(policy.concepts[n]!) ? 0 : 1));
+    this.conceptSources = this.conceptNames.map((n) => policy.concepts[n]!);
     this.conceptRes = this.conceptNames.map((n) => compileRegex(policy.concepts[n]!, `concept "${n}"`));
     const index = new Map(this.conceptNames.map((n, i) => [n, i]));
     const res = this.conceptRes;
@@ -56,8 +58,19 @@ export class RuleSet {
   /** Concepts computed for every text (the classifier's features); the rest only when a rule asks. */
   private eager: Int32Array | undefined;
 
-  setEager(indexes: number[]): void {
+  /**
+   * Eager concepts that are rarely present, tested first as one combined regex: most texts match
+   * none of them, and one scan answers "absent" for all at once (an alternation matches exactly
+   * where one of its parts does, so the states are the same as testing each).
+   */
+  private rareGate: { re: RegExp; members: Int32Array } | undefined;
+
+  /** `rare`: names of eager concepts worth testing together first (a speed hint; unknown names are ignored). */
+  setEager(indexes: number[], rare: string[] = []): void {
     this.eager = Int32Array.from(indexes.filter((i) => i >= 0));
+    const members = rare.map((n) => this.conceptNames.indexOf(n)).filter((i) => i >= 0 && this.eager!.includes(i));
+    const src = members.length > 1 ? anyOf(members.map((i) => this.conceptSources[i]!)) : undefined;
+    this.rareGate = src === undefined ? undefined : { re: new RegExp(src), members: Int32Array.from(members) };
   }
 
   /**
@@ -73,6 +86,12 @@ export class RuleSet {
     if (!this.eager) {
       for (let i = 0; i < this.conceptRes.length; i++) if (hits[i] === 0) hits[i] = this.conceptRes[i]!.test(text) ? 1 : 2;
     } else {
+      const gate = this.rareGate;
+      if (gate) {
+        let open = false;
+        for (const i of gate.members) open ||= hits[i] === 0;
+        if (open && !gate.re.test(text)) for (const i of gate.members) hits[i] = 2;
+      }
       for (const i of this.eager) if (hits[i] === 0) hits[i] = this.conceptRes[i]!.test(text) ? 1 : 2;
     }
     return hits;
