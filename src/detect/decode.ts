@@ -31,8 +31,18 @@ export function rot13(s: string): string {
   });
 }
 
-function countCommon(s: string): number {
-  return s.toLowerCase().match(COMMON)?.length ?? 0;
+/**
+ * Common words in `s` (non-overlapping, as String.match counts them), but counting stops once
+ * `limit` is reached: callers only compare the count with a bound, and English text reaches it
+ * within the first few words.
+ */
+function countCommon(s: string, limit = Infinity): number {
+  const lower = s.toLowerCase();
+  COMMON.lastIndex = 0;
+  let n = 0;
+  while (n < limit && COMMON.exec(lower)) n++;
+  COMMON.lastIndex = 0;
+  return n;
 }
 
 /**
@@ -74,10 +84,15 @@ function collect(text: string, depth: number, out: string[]): void {
   // rot13 is only tried on text that is not already English (few common words), or when announced.
   // Judge "is this English?" on a prefix: a 1 KB prompt costs the same as a short one.
   const sample = text.length > 300 ? text.slice(0, 300) : text;
-  const common = countCommon(sample);
-  if (ROT13_MARKER.test(text) || common < (sample.length / 6) * 0.08) {
+  const marked = ROT13_MARKER.test(text);
+  const few = (sample.length / 6) * 0.08;
+  // Unmarked text only needs "fewer than `few`?", so counting may stop there; when the branch is
+  // taken the count is exact (it stopped below the bound, or was not bounded).
+  const common = countCommon(sample, marked ? Infinity : few);
+  if (marked || common < few) {
     const rotated = rot13(text);
-    if (countCommon(rotated.slice(0, 300)) > Math.max(2, common * 2)) found.push(rotated);
+    const enough = Math.max(2, common * 2);
+    if (countCommon(rotated.slice(0, 300), enough + 1) > enough) found.push(rotated);
   }
   for (const f of found) {
     out.push(f);
