@@ -192,41 +192,55 @@ const NO_BITS = Int32Array.of(-1);
  * Σ_h v_h · tanh(U_h · [mean, concept bits] + c_h), without building the dense input: the concept inputs are
  * 0 or 1, so a set bit adds its weight (w·1 = w exactly) and a clear bit is skipped (w·0 adds a
  * zero, which leaves a non-zero sum unchanged and at most flips the sign of a zero sum, which tanh
- * and the logit ignore). Each unit adds its terms in input order. Four hidden units are summed side
- * by side: four independent chains keep the CPU's adders busy instead of waiting on one.
+ * and the logit ignore). Each unit adds its terms in input order. Eight hidden units are summed side
+ * by side: eight independent chains keep the CPU's adders busy instead of waiting on one.
  */
 function hiddenSparse(m: { inputs: number; hidden: number; U: Float32Array; c: Float32Array; v: Float32Array }, mean: Float32Array, on: Int32Array): number {
   const { inputs: n, U, c, v } = m;
   const dims = mean.length;
   let z = 0;
   let h = 0;
-  for (; h + 4 <= m.hidden; h += 4) {
+  for (; h + 8 <= m.hidden; h += 8) {
     const b0 = h * n;
-    const b1 = b0 + n;
-    const b2 = b1 + n;
-    const b3 = b2 + n;
     let a0 = c[h]!;
     let a1 = c[h + 1]!;
     let a2 = c[h + 2]!;
     let a3 = c[h + 3]!;
+    let a4 = c[h + 4]!;
+    let a5 = c[h + 5]!;
+    let a6 = c[h + 6]!;
+    let a7 = c[h + 7]!;
     for (let i = 0; i < dims; i++) {
       const x = mean[i]!;
-      a0 += U[b0 + i]! * x;
-      a1 += U[b1 + i]! * x;
-      a2 += U[b2 + i]! * x;
-      a3 += U[b3 + i]! * x;
+      const b = b0 + i;
+      a0 += U[b]! * x;
+      a1 += U[b + n]! * x;
+      a2 += U[b + 2 * n]! * x;
+      a3 += U[b + 3 * n]! * x;
+      a4 += U[b + 4 * n]! * x;
+      a5 += U[b + 5 * n]! * x;
+      a6 += U[b + 6 * n]! * x;
+      a7 += U[b + 7 * n]! * x;
     }
     for (let k = 0; on[k]! >= 0; k++) {
-      const i = dims + on[k]!;
-      a0 += U[b0 + i]!;
-      a1 += U[b1 + i]!;
-      a2 += U[b2 + i]!;
-      a3 += U[b3 + i]!;
+      const b = b0 + dims + on[k]!;
+      a0 += U[b]!;
+      a1 += U[b + n]!;
+      a2 += U[b + 2 * n]!;
+      a3 += U[b + 3 * n]!;
+      a4 += U[b + 4 * n]!;
+      a5 += U[b + 5 * n]!;
+      a6 += U[b + 6 * n]!;
+      a7 += U[b + 7 * n]!;
     }
     z += v[h]! * Math.tanh(a0);
     z += v[h + 1]! * Math.tanh(a1);
     z += v[h + 2]! * Math.tanh(a2);
     z += v[h + 3]! * Math.tanh(a3);
+    z += v[h + 4]! * Math.tanh(a4);
+    z += v[h + 5]! * Math.tanh(a5);
+    z += v[h + 6]! * Math.tanh(a6);
+    z += v[h + 7]! * Math.tanh(a7);
   }
   for (; h < m.hidden; h++) {
     const base = h * n;
