@@ -208,11 +208,25 @@ const TURN_MARK = /(?:^|\s)(?:user|human|assistant|ai|system|operator|model)\s*:
 
 /** Turns of a pasted transcript (two or more "User:"/"Assistant:" markers), else nothing. */
 export function transcriptTurns(normalised: string): string[] {
-  if (normalised.indexOf(':') < 0) return [];
+  if (!twoMarkerColons(normalised)) return [];
   const starts: number[] = [];
   for (const m of normalised.matchAll(TURN_MARK)) starts.push(m.index!);
   if (starts.length < 2) return [];
   return starts.map((s, i) => normalised.slice(s, starts[i + 1] ?? normalised.length).trim());
+}
+
+/**
+ * Could TURN_MARK match twice? Each match ends at its own ':' with a marker word's last letter
+ * (r, n, t, i, l, m) or whitespace before it, so fewer than two such colons means fewer than two
+ * turns. Colons are few, so this is much cheaper than running the regex over the whole text.
+ */
+function twoMarkerColons(s: string): boolean {
+  let n = 0;
+  for (let k = s.indexOf(':'); k >= 0; k = s.indexOf(':', k + 1)) {
+    const c = s[k - 1];
+    if (c !== undefined && ('rntilm'.includes(c) || /\s/.test(c)) && ++n >= 2) return true;
+  }
+  return false;
 }
 
 export function toDecision(rank: number): Decision {
