@@ -14,6 +14,7 @@ import { GatewayError } from './errors.js';
  */
 export async function screenRoutes(app: FastifyInstance, deps: PipelineDeps): Promise<void> {
   app.post('/v1/screen', async (request) => {
+    const startedNs = process.hrtime.bigint();
     const body = request.body as { text?: unknown; request?: unknown; format?: unknown } | null;
     let segments: Segment[];
     let prompt: string;
@@ -38,7 +39,7 @@ export async function screenRoutes(app: FastifyInstance, deps: PipelineDeps): Pr
         principal: request.principal,
         format,
         request: { model },
-        startedNs: process.hrtime.bigint(),
+        startedNs,
       },
       { outcome: 'screened', input: verdict, prompt },
     );
