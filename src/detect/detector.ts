@@ -40,13 +40,6 @@ interface Best {
   evidence: boolean;
 }
 
-/**
- * Classifier concepts present in few prompts (each in under 20% of dev 1 KB prompts, about 30%
- * together), so testing them as one regex first usually settles all four with one scan. Only
- * speed depends on this list: concept states are the same whatever it holds.
- */
-const RARE_EAGER_CONCEPTS = ['aw_class_trigger', 'aw_model_in_charge', 'ds_score', 'ds_foreign'];
-
 const WINDOW = 2000;
 const REVIEW_RULE_SCORE = 0.65;
 
@@ -73,7 +66,7 @@ export class Detector {
     private readonly classifier: Classifier,
   ) {
     this.rules = new RuleSet(policy);
-    this.rules.setEager(classifier.bindConcepts(this.rules.conceptNames), RARE_EAGER_CONCEPTS);
+    this.rules.setEager(classifier.bindConcepts(this.rules.conceptNames));
     setVocabulary((w) => classifier.embeddings.has(w));
     const trained = new Set(classifier.categories);
     for (const c of policy.categories) {

@@ -1,6 +1,7 @@
 import { PolicyError } from '../policy/errors.js';
 import type { Condition, EffectivePolicy, PatternSpec } from '../policy/schema.js';
-import { anyOf, hoistWordBoundary } from './regex-opt.js';
+import { ConceptScan } from './concept-scan.js';
+import { factorPrefixes, hoistWordBoundary } from './regex-opt.js';
 
 /**
  * Stage 3: the policy's rules. Concepts (named regexes) are tested once per text into a bit array;
@@ -20,7 +21,8 @@ export interface CompiledRule {
 export class RuleSet {
   readonly conceptNames: string[];
   private readonly conceptRes: RegExp[];
-  private readonly conceptSources: string[];
+  /** Decides most concepts in one pass over the word starts (the rest use their own regex). */
+  private readonly scan: ConceptScan;
   readonly rules: CompiledRule[];
   /** Per category: condition the classifier needs before it may flag alone (absent = always). */
   readonly evidence = new Map<string, Test>();
@@ -38,8 +40,8 @@ export class RuleSet {
   constructor(policy: EffectivePolicy) {
     this.conceptNames = Object.keys(policy.concepts);
     this.local = Uint8Array.from(this.conceptNames, (n) => (/[\^$]|\(\?<?[=!]/.test(policy.concepts[n]!) ? 0 : 1));
-    this.conceptSources = this.conceptNames.map((n) => policy.concepts[n]!);
     this.conceptRes = this.conceptNames.map((n) => compileRegex(policy.concepts[n]!, `concept "${n}"`));
+    this.scan = new ConceptScan(this.conceptRes.map((r) => r.source));
     const index = new Map(this.conceptNames.map((n, i) => [n, i]));
     const res = this.conceptRes;
     const lazy: Lookup = (i, t, h) => {
@@ -58,24 +60,14 @@ export class RuleSet {
   /** Concepts computed for every text (the classifier's features); the rest only when a rule asks. */
   private eager: Int32Array | undefined;
 
-  /**
-   * Eager concepts that are rarely present, tested first as one combined regex: most texts match
-   * none of them, and one scan answers "absent" for all at once (an alternation matches exactly
-   * where one of its parts does, so the states are the same as testing each).
-   */
-  private rareGate: { re: RegExp; members: Int32Array } | undefined;
-
-  /** `rare`: names of eager concepts worth testing together first (a speed hint; unknown names are ignored). */
-  setEager(indexes: number[], rare: string[] = []): void {
+  setEager(indexes: number[]): void {
     this.eager = Int32Array.from(indexes.filter((i) => i >= 0));
-    const members = rare.map((n) => this.conceptNames.indexOf(n)).filter((i) => i >= 0 && this.eager!.includes(i));
-    const src = members.length > 1 ? anyOf(members.map((i) => this.conceptSources[i]!)) : undefined;
-    this.rareGate = src === undefined ? undefined : { re: new RegExp(src), members: Int32Array.from(members) };
   }
 
   /**
-   * Concept states for the normalised text: 1 present, 2 absent, 0 not computed yet (rules compute
-   * it on first use, so context concepts such as "game" cost nothing unless a rule reaches them).
+   * Concept states for the normalised text: 1 present, 2 absent, 0 not computed yet. The one-pass
+   * scan decides every concept it covers; of the rest, eager ones run their regex now and the others
+   * when a rule first asks (so a context concept such as "game" costs nothing unless reached).
    * `enclosing`: the states of a text this one was cut from at whitespace and trimmed (a transcript
    * turn): its local concepts known absent there are absent here without running their regex.
    */
@@ -83,20 +75,14 @@ export class RuleSet {
     const hits = new Uint8Array(this.conceptRes.length);
     // A local concept absent from a text is absent from every trimmed piece of it (see `local`).
     if (enclosing) for (let i = 0; i < hits.length; i++) if (enclosing[i] === 2 && this.local[i]) hits[i] = 2;
+    this.scan.scan(text, hits);
     if (!this.eager) {
       for (let i = 0; i < this.conceptRes.length; i++) if (hits[i] === 0) hits[i] = this.conceptRes[i]!.test(text) ? 1 : 2;
     } else {
-      const gate = this.rareGate;
-      if (gate) {
-        let open = false;
-        for (const i of gate.members) open ||= hits[i] === 0;
-        if (open && !gate.re.test(text)) for (const i of gate.members) hits[i] = 2;
-      }
       for (const i of this.eager) if (hits[i] === 0) hits[i] = this.conceptRes[i]!.test(text) ? 1 : 2;
     }
     return hits;
   }
-
 
   /** Rules that match the normalised text. */
   match(text: string, hits: ConceptHits, categories?: Set<string>): CompiledRule[] {
@@ -108,7 +94,8 @@ export class RuleSet {
 
 function compileRegex(src: string, what: string): RegExp {
   try {
-    return new RegExp(hoistWordBoundary(src));
+    new RegExp(src); // an invalid source is reported as written, not as rewritten
+    return new RegExp(factorPrefixes(hoistWordBoundary(src)));
   } catch (err) {
     throw new PolicyError(`${what}: invalid regex: ${(err as Error).message}`);
   }
