@@ -71,7 +71,7 @@ const ledger = z.strictObject({
    * SQLite ledger durability. `full` (default): every group commit fsyncs the WAL, so an
    * acknowledged record survives power loss. `normal`: no fsync at commit, so an acknowledged
    * record survives a process crash or SIGKILL but the last commits can be lost on power loss or
-   * an OS crash; commits then take microseconds and run on the event loop (no writer thread).
+   * an OS crash; commits then skip the fsync (which runs off the event loop either way).
    * PostgreSQL ignores this (its durability is the server's synchronous_commit).
    */
   synchronous: z.enum(['full', 'normal']).default('full'),

@@ -12,7 +12,7 @@ import { leafHash } from './merkle.js';
  * yields exactly canonicalJson({...body, index}) (checked by test/unit/ledger-record.test.ts).
  */
 export class RecordText {
-  /** Canonical members sorting before / after "index" (plain strings, so a batch can cross to a worker thread). */
+  /** Canonical members sorting before / after "index" (plain strings). */
   readonly before: string;
   readonly after: string;
 

@@ -13,10 +13,7 @@ export function contiguous(rows: unknown[][], from: number): Buffer[] {
   return out;
 }
 
-/**
- * The SQLite ledger's write transactions, used by the writer thread (sqlite-writer.ts) so that
- * the fsync of each group commit never blocks the gateway's event loop.
- */
+/** The SQLite ledger's write transactions (one per group commit). */
 export function sqliteWrites(db: Database.Database) {
   const after = db.prepare('SELECT idx, leaf_hash FROM ledger_records WHERE idx >= ? ORDER BY idx').raw();
   const insert = db.prepare('INSERT INTO ledger_records (idx, ts, type, request_id, record, leaf_hash) VALUES (?, ?, ?, ?, ?, ?)');
@@ -42,13 +39,13 @@ export function sqliteWrites(db: Database.Database) {
 
 export type Synchronous = 'full' | 'normal';
 
-/** Connection settings shared by the reader (main thread) and the writer thread. */
+/**
+ * Connection settings. In WAL mode NORMAL already survives SIGKILL (the commit is in the OS page
+ * cache) but not power loss; FULL fsyncs the WAL at every commit, on the calling thread. The
+ * ledger store asks for NORMAL and adds that fsync itself, off the event loop (wal-sync.ts).
+ */
 export function configure(db: Database.Database, synchronous: Synchronous = 'full'): void {
   db.pragma('journal_mode = WAL');
-  // FULL by default: in WAL mode NORMAL already survives SIGKILL (the commit is in the OS page
-  // cache), but an acknowledged record could still vanish on power loss. FULL fsyncs the WAL at
-  // every commit; group commit makes that one fsync per batch, done on the writer thread.
-  // NORMAL only when the operator chose it (ledger.synchronous).
   db.pragma(synchronous === 'normal' ? 'synchronous = NORMAL' : 'synchronous = FULL');
   // Several processes (a gateway and a CLI issuing a tree head) may write; wait for the lock.
   db.pragma('busy_timeout = 10000');

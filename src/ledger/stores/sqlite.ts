@@ -1,11 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import type { PendingRecord } from '../record-text.js';
 import type { SignedTreeHead } from '../tree-head.js';
-import type { WriterReply, WriterRequest } from './sqlite-writer.js';
-import { configure, contiguous, sqliteWrites, type HeadRow, type Synchronous } from './sqlite-writes.js';
+import { configure, contiguous, sqliteWrites, type Synchronous } from './sqlite-writes.js';
+import { WalSync } from './wal-sync.js';
 import type { LedgerStore, StoredRecord } from './types.js';
 
 const SCHEMA = `
@@ -39,95 +37,21 @@ export function checkpointOf(row: (SignedTreeHead & { frontier: string }) | unde
   return { head: fields, frontier: frontier ? frontier.split(',').map((h) => Buffer.from(h, 'hex')) : [] };
 }
 
-type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
-type AppendResult = { start: number; foreign: Buffer[]; leaves: Buffer[] };
-interface Writer {
-  append(knownSize: number, batch: PendingRecord[]): Promise<AppendResult>;
-  putHead(row: HeadRow): Promise<void>;
-  close(): Promise<void>;
-}
-
-/** Buffers come back from the worker as plain Uint8Arrays (structured clone). */
-const asBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
-
 /**
- * Writes run on a worker thread with its own connection, so a group commit's fsync never stalls
- * the gateway's event loop. The thread is referenced only while a write is outstanding, so it
- * neither keeps a finished process alive nor lets one exit with an append unsettled.
+ * The embedded default store: one SQLite file in WAL mode, one connection. Commits run on the event
+ * loop and take tens of microseconds; with ledger.synchronous=full (the default) each one is then
+ * made durable by an fdatasync of the WAL on libuv's thread pool (wal-sync.ts) before it resolves,
+ * so the disk wait never blocks the loop and group commit gathers the appends that arrive meanwhile.
  */
-function threadWriter(file: string): Writer {
-  const worker = new Worker(new URL('./sqlite-writer.js', import.meta.url), {
-    workerData: { file },
-    // The writer needs no Node flags, and inheriting the parent's can kill it: `--input-type`
-    // (node -e) is fatal for a file worker, and V8 flags such as --max-old-space-size are refused.
-    execArgv: [],
-  });
-  worker.unref();
-  const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  let nextId = 0;
-  let dead: Error | undefined;
-  const fail = (err: Error) => {
-    dead ??= err;
-    for (const w of waiting.values()) w.reject(dead);
-    waiting.clear();
-  };
-  worker.on('message', (m: WriterReply) => {
-    const w = waiting.get(m.id);
-    if (!w) return;
-    waiting.delete(m.id);
-    if (waiting.size === 0) worker.unref();
-    if (m.ok) w.resolve(m.result);
-    else w.reject(new Error(m.error));
-  });
-  worker.on('error', fail);
-  worker.on('exit', () => fail(new Error('ledger writer thread stopped')));
-  const call = (req: WithoutId<WriterRequest>): Promise<unknown> => {
-    if (dead) return Promise.reject(dead);
-    const id = nextId++;
-    return new Promise((resolve, reject) => {
-      waiting.set(id, { resolve, reject });
-      worker.ref();
-      worker.postMessage({ ...req, id });
-    });
-  };
-  return {
-    async append(knownSize, batch) {
-      const r = (await call({ op: 'append', knownSize, batch })) as { start: number; foreign: Uint8Array[]; leaves: Uint8Array[] };
-      return { start: r.start, foreign: r.foreign.map(asBuffer), leaves: r.leaves.map(asBuffer) };
-    },
-    putHead: async (row) => void (await call({ op: 'head', row })),
-    async close() {
-      if (!dead) await call({ op: 'close' });
-      await worker.terminate();
-    },
-  };
-}
-
-/**
- * Writes on this connection, on the event loop: for in-memory databases (which cannot be shared with
- * a thread) and for synchronous=NORMAL, whose commits do no fsync and take microseconds, less than
- * the round trip to a thread would.
- */
-function inlineWriter(db: Database.Database): Writer {
-  const writes = sqliteWrites(db);
-  return {
-    append: async (knownSize, batch) => writes.append(knownSize, batch),
-    putHead: async (row) => writes.putHead(row),
-    close: async () => {},
-  };
-}
-
-/**
- * The embedded default store: one SQLite file in WAL mode; reads here, writes on a worker thread
- * (synchronous=FULL, the default) or here (synchronous=NORMAL; see ledger.synchronous).
- */
-export function openSqliteStore(file: string, opts: { synchronous?: Synchronous } = {}): LedgerStore {
+export function openSqliteStore(file: string, opts: { synchronous?: Synchronous; syncFd?: (fd: number) => Promise<void> } = {}): LedgerStore {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const synchronous = opts.synchronous ?? 'full';
+  const durable = (opts.synchronous ?? 'full') === 'full' && file !== ':memory:';
   const db = new Database(file);
-  configure(db, synchronous);
+  // FULL is kept by wal-sync.ts's fdatasync after each commit, not by SQLite's in-line fsync.
+  configure(db, 'normal');
   db.exec(SCHEMA);
-  const writer = file === ':memory:' || synchronous === 'normal' ? inlineWriter(db) : threadWriter(file);
+  const writes = sqliteWrites(db);
+  const wal = durable ? new WalSync(`${file}-wal`, opts.syncFd) : undefined;
 
   const after = db.prepare('SELECT idx, leaf_hash FROM ledger_records WHERE idx >= ? ORDER BY idx').raw();
   const range = db.prepare('SELECT idx, leaf_hash FROM ledger_records WHERE idx >= ? AND idx < ? ORDER BY idx').raw();
@@ -143,7 +67,11 @@ export function openSqliteStore(file: string, opts: { synchronous?: Synchronous 
 
   return {
     kind: 'sqlite',
-    appendBatch: (knownSize, batch) => writer.append(knownSize, batch),
+    async appendBatch(knownSize, batch) {
+      const result = writes.append(knownSize, batch);
+      await wal?.sync();
+      return result;
+    },
     leafHashesFrom: async (from, to) => contiguous((to === undefined ? after.all(from) : range.all(from, to)) as unknown[][], from),
     async *scan(from = 0, pageSize = 10_000) {
       let next = from;
@@ -155,14 +83,16 @@ export function openSqliteStore(file: string, opts: { synchronous?: Synchronous 
       }
     },
     findByRequestId: async (id) => (byRequest.all(id) as unknown[][]).map(toRecord),
-    putHead: (h, node, frontier) =>
-      writer.putHead([h.tree_size, h.timestamp, h.root_hash, h.key_id, h.signature, node, frontier ? frontierText(frontier) : null]),
+    async putHead(h, node, frontier) {
+      writes.putHead([h.tree_size, h.timestamp, h.root_hash, h.key_id, h.signature, node, frontier ? frontierText(frontier) : null]);
+      await wal?.sync();
+    },
     heads: async () => allHeads.all() as SignedTreeHead[],
     latestHead: async () => lastHead.get() as SignedTreeHead | undefined,
     latestCheckpoint: async () => checkpointOf(lastCheckpoint.get() as (SignedTreeHead & { frontier: string }) | undefined),
     async close() {
       try {
-        await writer.close();
+        await wal?.close();
       } finally {
         db.close();
       }
