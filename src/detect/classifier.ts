@@ -113,7 +113,7 @@ export class Classifier {
     return featurise(normalised, hits, this.embeddings, this.artefact.layout, this.scratch);
   }
 
-  /** Probability that the text belongs to `category` (review rows are trained towards ~0.65). */
+  /** Probability that the text belongs to `category` (review rows are trained towards ~0.575). */
   score(category: string, x: SparseVector): number | undefined {
     const k = this.headIndex.get(category);
     if (k === undefined) return undefined;

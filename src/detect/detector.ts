@@ -32,7 +32,7 @@ export interface Screening {
 interface Best {
   /** Classifier (or exemplar) score: the thresholds apply to it. */
   score: number;
-  /** Score implied by matched rules (1 for block, 0.65 for review): reported, not thresholded. */
+  /** Score implied by matched rules (1 for block, 0.55 for review, inside the default review band): reported, not thresholded. */
   ruleScore: number;
   rules: Set<string>;
   ruleRank: number;
@@ -41,7 +41,7 @@ interface Best {
 }
 
 const WINDOW = 2000;
-const REVIEW_RULE_SCORE = 0.65;
+const REVIEW_RULE_SCORE = 0.55;
 
 /** What scoreText needs per category, resolved once per policy instead of looked up per text. */
 interface CategoryPlan {
