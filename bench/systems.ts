@@ -80,10 +80,15 @@ export interface RedlineOptions {
   configOverrides?: Record<string, unknown>;
 }
 
-/** The node flags of `npm start` (package.json), so the benchmark runs the gateway as shipped. */
-function startFlags(): string[] {
+/**
+ * How `npm start` runs the gateway (package.json): its node flags and its environment assignments
+ * (MALLOC_ARENA_MAX), so the benchmark runs the gateway as shipped.
+ */
+function startCommand(): { flags: string[]; env: Record<string, string> } {
   const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
-  return pkg.scripts.start.split(/\s+/).filter((t) => t.startsWith('--'));
+  const tokens = pkg.scripts.start.split(/\s+/);
+  const env = Object.fromEntries(tokens.filter((t) => /^[A-Z_]+=/.test(t)).map((t) => [t.slice(0, t.indexOf('=')), t.slice(t.indexOf('=') + 1)]));
+  return { flags: tokens.filter((t) => t.startsWith('--')), env };
 }
 
 export async function redline(up: Upstreams, opts: RedlineOptions = {}): Promise<Target> {
@@ -109,13 +114,14 @@ export async function redline(up: Upstreams, opts: RedlineOptions = {}): Promise
     }),
   );
   const cli = join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
-  const env = opts.nodeOptions ? { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${opts.nodeOptions}`.trim() } : process.env;
+  const start = startCommand();
+  const env = { ...process.env, ...start.env, ...(opts.nodeOptions ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${opts.nodeOptions}`.trim() } : {}) };
   let secret: string;
   let service: Service;
   try {
     const created = await runText(process.execPath, [cli, 'keys', 'create', '--config', configFile, '--tenant', 'bench', '--role', 'client'], { cwd: dir });
     secret = created.trim().split('\n').pop()!;
-    service = await startService('redline', process.execPath, [...startFlags(), ...(opts.nodeFlags ?? []), cli, 'serve', '--config', configFile], port, { cwd: dir, env });
+    service = await startService('redline', process.execPath, [...start.flags, ...(opts.nodeFlags ?? []), cli, 'serve', '--config', configFile], port, { cwd: dir, env });
   } catch (err) {
     rmSync(dir, { recursive: true, force: true }); // a failed start leaves no state behind
     throw err;
