@@ -33,6 +33,8 @@ export interface ApprovalServiceOptions {
   ttlSeconds?: number;
   /** Injected clock (ms since epoch), for tests. */
   now?: () => number;
+  /** AES-256 key that keeps held responses encrypted at rest (the deployment's content key). */
+  contentKey?: Buffer;
 }
 
 export interface HoldInput {
@@ -68,7 +70,7 @@ export class ApprovalService {
   }
 
   static async open(opts: ApprovalServiceOptions): Promise<ApprovalService> {
-    return new ApprovalService(await ApprovalStore.open(opts.db), opts);
+    return new ApprovalService(await ApprovalStore.open(opts.db, opts.contentKey), opts);
   }
 
   private iso(offsetMs = 0): string {

@@ -1,3 +1,4 @@
+import { openHeldBody, sealHeldBody } from './held-body.js';
 import type { Db } from '../storage/database.js';
 
 /**
@@ -85,16 +86,27 @@ const INSERT_COLUMNS = [
 export type NewApprovalRow = Pick<ApprovalRow, (typeof INSERT_COLUMNS)[number]>;
 
 export class ApprovalStore {
-  private constructor(private readonly db: Db) {}
+  private constructor(
+    private readonly db: Db,
+    /** AES-256 key for held bodies at rest (held-body.ts); without one they are stored as given. */
+    private readonly contentKey?: Buffer,
+  ) {}
 
-  static async open(db: Db): Promise<ApprovalStore> {
+  static async open(db: Db, contentKey?: Buffer): Promise<ApprovalStore> {
     await db.exec(SCHEMA);
-    return new ApprovalStore(db);
+    return new ApprovalStore(db, contentKey);
   }
 
   async insert(row: NewApprovalRow): Promise<void> {
+    const stored = this.contentKey && row.held_body !== null ? { ...row, held_body: sealHeldBody(this.contentKey, row.id, row.held_body) } : row;
     const marks = INSERT_COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
-    await this.db.run(`INSERT INTO gate_approvals (${INSERT_COLUMNS.join(', ')}) VALUES (${marks})`, INSERT_COLUMNS.map((c) => row[c]));
+    await this.db.run(`INSERT INTO gate_approvals (${INSERT_COLUMNS.join(', ')}) VALUES (${marks})`, INSERT_COLUMNS.map((c) => stored[c]));
+  }
+
+  /** Rows as the service sees them: held bodies opened (null when they cannot be, so nothing is released). */
+  private opened(rows: ApprovalRow[]): ApprovalRow[] {
+    for (const r of rows) if (r.held_body !== null) r.held_body = openHeldBody(this.contentKey, r.id, r.held_body) ?? null;
+    return rows;
   }
 
   async delete(id: string): Promise<void> {
@@ -102,7 +114,7 @@ export class ApprovalStore {
   }
 
   async find(id: string): Promise<ApprovalRow | undefined> {
-    return (await this.db.all<ApprovalRow>('SELECT * FROM gate_approvals WHERE id = $1', [id]))[0];
+    return this.opened(await this.db.all<ApprovalRow>('SELECT * FROM gate_approvals WHERE id = $1', [id]))[0];
   }
 
   async list(tenant: string, opts: { status?: ApprovalStatus; requesterKeyId?: string; limit?: number } = {}): Promise<ApprovalRow[]> {
@@ -111,9 +123,8 @@ export class ApprovalStore {
     if (opts.status) where.push(`status = $${params.push(opts.status)}`);
     if (opts.requesterKeyId) where.push(`requester_key_id = $${params.push(opts.requesterKeyId)}`);
     params.push(opts.limit ?? 500);
-    return this.db.all<ApprovalRow>(
-      `SELECT * FROM gate_approvals WHERE ${where.join(' AND ')} ORDER BY created_at, id LIMIT $${params.length}`,
-      params,
+    return this.opened(
+      await this.db.all<ApprovalRow>(`SELECT * FROM gate_approvals WHERE ${where.join(' AND ')} ORDER BY created_at, id LIMIT $${params.length}`, params),
     );
   }
 
@@ -121,14 +132,17 @@ export class ApprovalStore {
   async due(nowIso: string, tenant?: string): Promise<ApprovalRow[]> {
     const params: unknown[] = [nowIso];
     const scope = tenant ? ` AND tenant = $${params.push(tenant)}` : '';
-    return this.db.all<ApprovalRow>(
-      `SELECT * FROM gate_approvals WHERE ((status = 'pending' AND expires_at <= $1) OR (status = 'approved' AND approval_expires_at <= $1))${scope}`,
-      params,
+    return this.opened(
+      await this.db.all<ApprovalRow>(
+        `SELECT * FROM gate_approvals WHERE ((status = 'pending' AND expires_at <= $1) OR (status = 'approved' AND approval_expires_at <= $1))${scope}`,
+        params,
+      ),
     );
   }
 
   /** Set `changes` on the row only if it is still in status `from`; true when this caller won. */
   async transition(id: string, from: ApprovalStatus, changes: Partial<ApprovalRow>): Promise<boolean> {
+    if (this.contentKey && typeof changes.held_body === 'string') changes = { ...changes, held_body: sealHeldBody(this.contentKey, id, changes.held_body) };
     const cols = Object.keys(changes) as Array<keyof ApprovalRow>;
     const sets = cols.map((c, i) => `${c} = $${i + 3}`).join(', ');
     const res = await this.db.run(`UPDATE gate_approvals SET ${sets} WHERE id = $1 AND status = $2`, [

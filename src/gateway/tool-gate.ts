@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { RedlineConfig } from '../config/schema.js';
 import { ApprovalService, createToolGate as gateFor, ed25519Signer } from '../gate/index.js';
-import { loadSigningKey, type Ledger } from '../ledger/index.js';
+import { loadDecryptionKey, loadSigningKey, type Ledger } from '../ledger/index.js';
 import type { ToolGate } from '../pipeline/types.js';
 import type { PolicyEngine } from '../policy/types.js';
 import { approvalRoutes } from '../server/approvals.js';
@@ -19,6 +19,8 @@ export async function createToolGate(
     signer: ed25519Signer(await loadSigningKey(config)),
     recorder: ledger,
     ttlSeconds: config.approvals.ttl_seconds,
+    // Held responses are classified: encrypted at rest with the deployment's content key.
+    contentKey: loadDecryptionKey(config),
   });
   const stop = service.startSweeper();
   return {

@@ -10,6 +10,7 @@ export type { VerifyReport, VerifyProblem } from './verify.js';
 export type { InclusionProof } from './prove.js';
 export { MerkleLedger } from './ledger.js';
 export { loadSigningKey } from './signing-key.js';
+export { loadDecryptionKey } from './content.js';
 export { verifyLedger } from './verify.js';
 export { proveRequest, verifyInclusionProof } from './prove.js';
 export { exportRecords } from './export.js';

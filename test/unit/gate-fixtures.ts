@@ -72,7 +72,7 @@ export interface Harness {
   ledgerDown: { on: boolean };
 }
 
-export async function harness(ttlSeconds = 600, database?: Db): Promise<Harness> {
+export async function harness(ttlSeconds = 600, database?: Db, contentKey?: Buffer): Promise<Harness> {
   const db = database ?? (await memoryDb());
   const events: GateEvent[] = [];
   const clock = { ms: Date.parse('2026-11-27T07:00:00.000Z') };
@@ -88,6 +88,7 @@ export async function harness(ttlSeconds = 600, database?: Db): Promise<Harness>
     },
     ttlSeconds,
     now: () => clock.ms,
+    contentKey,
   });
   return { db, service, events, clock, ledgerDown };
 }
