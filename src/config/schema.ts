@@ -117,6 +117,13 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** Characters of model output held back and screened before they are released to the client. */
       holdback_chars: z.number().int().min(16).default(200),
+      /**
+       * The first characters of an answer go out as soon as a screen of everything so far passes,
+       * without waiting for holdback_chars more to follow, so the first token is not delayed by
+       * the hold-back. At most this many characters ever leave with less than the full hold-back
+       * behind them; 0 holds every character back.
+       */
+      lead_chars: z.number().int().min(0).default(32),
     })
     .prefault({}),
   logging: z

@@ -15,7 +15,8 @@ import type { ChatCall, PipelineDeps } from './types.js';
  * Stage: screen a stream as it streams. Model text is released only after a screen of everything
  * so far has passed, and the newest `holdback_chars` stay held, so the text that completes a
  * violation is never delivered: on a violation the stream ends with an error event in the client's
- * format instead. Tool calls and the finish are held to the end, where the whole output is screened
+ * format instead. Only the answer's first `lead_chars` go out without that margin (still screened),
+ * so the first token is not held back. Tool calls and the finish are held to the end, where the whole output is screened
  * (judge included) and effector calls go to the approval gate.
  *
  * Same format: the upstream's own SSE events are forwarded (lossless). Otherwise the canonical
@@ -61,8 +62,11 @@ class Relay {
   private readonly encode: (ev: StreamEvent) => SseEvent[];
   private readonly client: WireCodec;
   private readonly holdback: number;
+  private readonly lead: number;
   private readonly window: Held[] = [];
   private windowChars = 0;
+  /** Text characters already sent to the client. */
+  private releasedChars = 0;
   private sinceScreen = 0;
   /** Everything after the first tool call or finish: held to the end. */
   readonly tail: Array<{ raw: SseEvent; events: StreamEvent[] }> = [];
@@ -85,6 +89,7 @@ class Relay {
     this.client = codecFor(call.format);
     this.encode = this.client.streamEncoder();
     this.holdback = deps.config.streaming.holdback_chars;
+    this.lead = deps.config.streaming.lead_chars;
   }
 
   /** Take one upstream event; false when the text so far violates the policy. */
@@ -113,18 +118,25 @@ class Relay {
     this.window.push({ out, chars });
     this.windowChars += chars;
     this.sinceScreen += chars;
-    // Screen at most every holdback/4 new characters: enough to keep the window ahead of release.
-    if (this.windowChars <= this.holdback || this.sinceScreen < this.holdback / 4) return true;
+    // Screen at most every holdback/4 new characters (enough to keep the window ahead of release),
+    // and at once while the opening text still fits in the lead.
+    if (!this.inLead() && (this.windowChars <= this.holdback || this.sinceScreen < this.holdback / 4)) return true;
     this.sinceScreen = 0;
     const result = screenSync(this.deps, outputSegments(this.text, []), this.call.principal.tenant);
     this.lastVerdict = result.verdict;
     if (result.refused) return false;
-    while (this.window.length && this.windowChars - this.window[0]!.chars >= this.holdback) {
+    while (this.window.length && (this.windowChars - this.window[0]!.chars >= this.holdback || this.inLead())) {
       const item = this.window.shift()!;
       this.windowChars -= item.chars;
+      this.releasedChars += item.chars;
       this.send(item.out);
     }
     return true;
+  }
+
+  /** The oldest held piece still fits in the answer's first `lead_chars` characters. */
+  private inLead(): boolean {
+    return this.window.length > 0 && this.releasedChars + this.window[0]!.chars <= this.lead;
   }
 
   private addToolDelta(ev: Extract<StreamEvent, { type: 'tool_call' }>): void {

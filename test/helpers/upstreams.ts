@@ -62,6 +62,8 @@ export interface Reply {
    * piece rides on its finishing frame, so there N must be below the piece count.)
    */
   breakAfterChunks?: number;
+  /** Streaming: after this many content pieces stop writing until `StandIn.resume()` is called. */
+  pauseAfterChunks?: number;
   /** Streaming: after this many content pieces send the vendor's in-stream error event and end the response. */
   streamErrorAfterChunks?: number;
   /** Model name reported back; default the requested model. */
@@ -76,6 +78,8 @@ export interface StandIn {
   received: ReceivedRequest[];
   /** Replace the script; no argument restores the default reply. */
   setScript(fn?: Script): void;
+  /** Let streams paused by `pauseAfterChunks` go on. */
+  resume(): void;
   close(): Promise<void>;
 }
 
@@ -106,6 +110,8 @@ export async function startStandIn(script?: Script, opts: StandInOptions = {}): 
   const received: ReceivedRequest[] = [];
   const models = opts.models ?? ['gpt-4o-mini', 'claude-sonnet-4-5', 'gemini-2.5-flash'];
   let seq = 0;
+  let paused: Array<() => void> = [];
+  const whenResumed = () => new Promise<void>((resolve) => paused.push(resolve));
   const server = createServer((req, res) => {
     handle(req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500).end();
@@ -140,7 +146,7 @@ export async function startStandIn(script?: Script, opts: StandInOptions = {}): 
     const answer = normalise(r, reply, ++seq);
     if (!stream) return sendJson(res, 200, WHOLE[r.format](answer));
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-request-id': `req_standin${answer.seq}` });
-    await writeStream(res, STREAMS[r.format](answer), reply);
+    await writeStream(res, STREAMS[r.format](answer), reply, whenResumed);
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -150,6 +156,9 @@ export async function startStandIn(script?: Script, opts: StandInOptions = {}): 
     received,
     setScript(fn) {
       current = fn ?? defaultScript;
+    },
+    resume() {
+      for (const go of paused.splice(0)) go();
     },
     close() {
       return new Promise<void>((resolve) => {
@@ -396,7 +405,7 @@ function geminiStream(a: Answer): Frame[] {
 
 const STREAMS: Record<Format, (a: Answer) => Frame[]> = { openai: openaiStream, anthropic: anthropicStream, gemini: geminiStream };
 
-async function writeStream(res: ServerResponse, frames: Frame[], reply: Reply): Promise<void> {
+async function writeStream(res: ServerResponse, frames: Frame[], reply: Reply, whenResumed: () => Promise<void>): Promise<void> {
   let content = 0;
   for (const f of frames) {
     if (res.destroyed) return;
@@ -413,6 +422,7 @@ async function writeStream(res: ServerResponse, frames: Frame[], reply: Reply): 
     // Wait until the bytes reach the socket, so a later break really happens mid-stream.
     await new Promise<void>((resolve) => res.write(f.bytes, () => resolve()));
     if (f.content) content++;
+    if (f.content && content === reply.pauseAfterChunks) await whenResumed();
     if (reply.chunkDelayMs) await sleep(reply.chunkDelayMs);
   }
   res.end();

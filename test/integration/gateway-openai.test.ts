@@ -137,6 +137,24 @@ describe('OpenAI SDK through the gateway', () => {
     assert.equal(fx.up.received[0]?.headers.authorization, undefined);
   });
 
+  test('the opening characters of a stream are released at once, without waiting for the hold-back to fill', { timeout: 20_000 }, async () => {
+    // ~14 characters a piece; the stand-in stops after two pieces until resumed, so the gateway
+    // holds fewer than 200 characters: only the lead (32 characters) can have reached the client.
+    fx.up.setScript(() => ({ text: BENIGN_OUTPUT, chunks: 40, pauseAfterChunks: 2 }));
+    const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: ALLOWED_PROMPT }] });
+    const chunks = stream[Symbol.asyncIterator]();
+    let text = '';
+    while (!text) {
+      const next = await chunks.next();
+      assert.equal(next.done, false, 'the stream ended before any text was released');
+      text += next.value.choices[0]?.delta.content ?? '';
+    }
+    assert.ok(text.length <= 32 && BENIGN_OUTPUT.startsWith(text), JSON.stringify(text));
+    fx.up.resume();
+    for (let next = await chunks.next(); !next.done; next = await chunks.next()) text += next.value.choices[0]?.delta.content ?? '';
+    assert.equal(text, BENIGN_OUTPUT);
+  });
+
   test('a stream that turns into a violation is cut before the violating text arrives', async () => {
     fx.up.setScript(() => ({ text: BENIGN_OUTPUT + VIOLATING_OUTPUT + ' More text after it.', chunks: 40 }));
     const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: ALLOWED_PROMPT }] });
