@@ -1,7 +1,9 @@
 /**
  * Deterministic train/dev split of data/corpus/*.jsonl: SHA-256 of the row id → ~80% train, ~20%
- * dev. Duplicate texts (after normalisation) are kept once, and any row that equals a public
- * benchmark prompt is dropped, so benchmark rows can never leak into training.
+ * dev. Files named *.train.jsonl go to train whole: rows added for training only, so that the dev
+ * split stays the same set from one round to the next. Duplicate texts (after normalisation) are
+ * kept once (the first, in file-name order, training-only files last), and any row that equals a public benchmark prompt is
+ * dropped, so benchmark rows can never leak into training.
  *
  *   node dist/scripts/split-corpus.js [--dev-share 0.2]
  */
@@ -33,7 +35,11 @@ const ids = new Set<string>();
 const train: CorpusRow[] = [];
 const dev: CorpusRow[] = [];
 let dropped = 0;
-for (const f of readdirSync(corpusDir).filter((f) => f.endsWith('.jsonl')).sort()) {
+// Training-only files come last: a duplicate of a dev row is dropped from them, never from dev.
+const files = readdirSync(corpusDir).filter((f) => f.endsWith('.jsonl')).sort();
+const isTrainOnly = (f: string) => f.endsWith('.train.jsonl');
+for (const f of [...files.filter((f) => !isTrainOnly(f)), ...files.filter(isTrainOnly)]) {
+  const trainOnly = isTrainOnly(f);
   for (const row of readJsonl(join(corpusDir, f))) {
     const key = normalise(row.text);
     if (seen.has(key) || ids.has(row.id) || bench.has(key)) {
@@ -43,7 +49,7 @@ for (const f of readdirSync(corpusDir).filter((f) => f.endsWith('.jsonl')).sort(
     seen.add(key);
     ids.add(row.id);
     const h = createHash('sha256').update(row.id).digest().readUInt32BE(0) / 2 ** 32;
-    (h < devShare ? dev : train).push(row);
+    (h < devShare && !trainOnly ? dev : train).push(row);
   }
 }
 const write = (file: string, rows: CorpusRow[]) => writeFileSync(join(PACKAGE_ROOT, 'data', file), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');

@@ -47,11 +47,14 @@ export function openSqliteStore(file: string, opts: { synchronous?: Synchronous;
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const durable = (opts.synchronous ?? 'full') === 'full' && file !== ':memory:';
   const db = new Database(file);
-  // FULL is kept by wal-sync.ts's fdatasync after each commit, not by SQLite's in-line fsync.
+  // FULL is kept by wal-sync.ts's fdatasync after each commit, not by SQLite's in-line fsync...
   configure(db, 'normal');
+  // ...which needs a WAL. Where the file system refuses WAL mode, SQLite's own FULL does it in-line.
+  const walMode = db.pragma('journal_mode', { simple: true }) === 'wal';
+  if (durable && !walMode) configure(db, 'full');
   db.exec(SCHEMA);
   const writes = sqliteWrites(db);
-  const wal = durable ? new WalSync(`${file}-wal`, opts.syncFd) : undefined;
+  const wal = durable && walMode ? new WalSync(`${file}-wal`, opts.syncFd) : undefined;
 
   const after = db.prepare('SELECT idx, leaf_hash FROM ledger_records WHERE idx >= ? ORDER BY idx').raw();
   const range = db.prepare('SELECT idx, leaf_hash FROM ledger_records WHERE idx >= ? AND idx < ? ORDER BY idx').raw();
