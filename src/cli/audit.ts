@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { loadDecryptionKey } from '../ledger/content.js';
@@ -6,6 +7,7 @@ import { openLedger } from '../ledger/index.js';
 import { parsePublicKey } from '../ledger/public-key.js';
 import { keyIdOf, loadSigningKey } from '../ledger/signing-key.js';
 import { openLedgerStore } from '../ledger/stores/open-store.js';
+import type { SignedTreeHead } from '../ledger/tree-head.js';
 import { verifyLedger } from '../ledger/verify.js';
 
 /** `redline audit verify|prove|export`: check and read the tamper-evident ledger. */
@@ -17,13 +19,15 @@ export function register(program: Command): void {
     .description('recompute the Merkle tree and check every signed tree head; exits 1 naming each damaged position')
     .option('-c, --config <file>', 'YAML config file')
     .option('--public-key <key>', 'verify heads with this public key (PEM file, PEM, or raw base64) instead of the configured signing key')
+    .option('--head <file...>', 'also check against tree heads kept outside the database: files from `audit head` or attestations (catches a log cut back with its newer heads deleted)')
     .option('--json', 'print the report as JSON')
-    .action(async (opts: { config?: string; publicKey?: string; json?: boolean }) => {
+    .action(async (opts: { config?: string; publicKey?: string; head?: string[]; json?: boolean }) => {
       const config = loadConfig(opts.config);
       const publicKey = opts.publicKey ? parsePublicKey(opts.publicKey) : (await loadSigningKey(config)).publicKey;
+      const kept = (opts.head ?? []).flatMap(readKeptHeads);
       const store = await openLedgerStore(config.storage);
       try {
-        const report = await verifyLedger(store, publicKey, keyIdOf(publicKey));
+        const report = await verifyLedger(store, publicKey, keyIdOf(publicKey), kept);
         if (opts.json) process.stdout.write(JSON.stringify(report) + '\n');
         if (report.ok) {
           if (!opts.json) {
@@ -40,6 +44,19 @@ export function register(program: Command): void {
         }
       } finally {
         await store.close();
+      }
+    });
+
+  audit
+    .command('head')
+    .description('print a signed tree head covering the whole log (JSON); keep it outside the database for `audit verify --head`')
+    .option('-c, --config <file>', 'YAML config file')
+    .action(async (opts: { config?: string }) => {
+      const ledger = await openLedger(loadConfig(opts.config), { nodeId: 'cli' });
+      try {
+        process.stdout.write(JSON.stringify(await ledger.head()) + '\n');
+      } finally {
+        await ledger.close();
       }
     });
 
@@ -84,4 +101,21 @@ export function register(program: Command): void {
         await store.close();
       }
     });
+}
+
+/** Tree heads in a file: one head (`audit head`), an attestation (its start and end heads), or JSON lines of heads. */
+function readKeptHeads(file: string): SignedTreeHead[] {
+  const text = readFileSync(file, 'utf8').trim();
+  const values: unknown[] = [];
+  try {
+    values.push(JSON.parse(text));
+  } catch {
+    for (const line of text.split('\n')) if (line.trim()) values.push(JSON.parse(line));
+  }
+  return values.flatMap((v) => {
+    const o = v as { tree_heads?: { start: SignedTreeHead; end: SignedTreeHead }; tree_size?: unknown; root_hash?: unknown };
+    if (o.tree_heads) return [o.tree_heads.start, o.tree_heads.end];
+    if (typeof o.tree_size === 'number' && typeof o.root_hash === 'string') return [o as SignedTreeHead];
+    throw new Error(`${file}: not a signed tree head or an attestation`);
+  });
 }

@@ -27,9 +27,12 @@ const MAX_PROBLEMS = 50;
  * - deleted, inserted or reordered record: a gap in positions, or a record whose own `index`
  *   differs from the position it is stored at; and the following tree head fails;
  * - truncation: a tree head larger than the log.
+ * `kept`: tree heads kept outside the database (`redline audit head`, an attestation). Someone who
+ * can write the database cannot sign, but could cut the log back to an older head and delete the
+ * newer heads with it; a head kept elsewhere still covers the cut-off records.
  * One streaming pass over a compact frontier: O(n) hashes, no proof re-computation.
  */
-export async function verifyLedger(store: LedgerStore, publicKey: KeyObject, keyId: string): Promise<VerifyReport> {
+export async function verifyLedger(store: LedgerStore, publicKey: KeyObject, keyId: string, kept: SignedTreeHead[] = []): Promise<VerifyReport> {
   const problems: VerifyProblem[] = [];
   const problem = (position: number, message: string) => {
     if (problems.length < MAX_PROBLEMS) problems.push({ position, message });
@@ -40,7 +43,13 @@ export async function verifyLedger(store: LedgerStore, publicKey: KeyObject, key
     if (h.key_id !== keyId) problem(h.tree_size, `tree head of size ${h.tree_size} (${h.timestamp}) is signed by unknown key ${h.key_id}`);
     else if (!verifyTreeHead(h, publicKey)) problem(h.tree_size, `tree head of size ${h.tree_size} (${h.timestamp}) has an invalid signature`);
   }
-  const byPosition = heads.sort((a, b) => a.tree_size - b.tree_size);
+  // Kept heads must be genuine to prove anything; a forged one is a problem of its own, not a check.
+  const keptValid = kept.filter((h) => {
+    const ok = h.key_id === keyId && verifyTreeHead(h, publicKey);
+    if (!ok) problem(h.tree_size, `kept tree head of size ${h.tree_size} (${h.timestamp}) is not signed by this ledger's key`);
+    return ok;
+  });
+  const byPosition = [...heads, ...keptValid].sort((a, b) => a.tree_size - b.tree_size);
   let nextHead = 0;
   let lastGood = 0;
   const frontier = new Frontier();

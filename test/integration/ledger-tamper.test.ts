@@ -226,3 +226,34 @@ test('an attestation verifies standalone, and fails when altered or checked with
   assert.equal(wrong.code, 1);
   assert.match(wrong.stderr, /not by the given public key/);
 });
+
+test('a log cut back together with its newer tree heads verifies alone, but not against a head kept outside', () => {
+  const keptCopy = join(dir, 'kept-copy.db');
+  copyFileSync(pristine, keptCopy);
+  const head = cli(['audit', 'head', '--config', configFor(keptCopy)]);
+  assert.equal(head.code, 0, head.stderr);
+  const kept = JSON.parse(head.stdout) as { tree_size: number; root_hash: string };
+  assert.equal(kept.tree_size, 40);
+  const keptFile = join(dir, 'kept-head.json');
+  writeFileSync(keptFile, head.stdout);
+
+  const cut = join(dir, `copy-${scenario}.db`);
+  copyFileSync(pristine, cut);
+  const db = new Database(cut);
+  db.prepare('DELETE FROM ledger_records WHERE idx >= 32').run();
+  db.prepare('DELETE FROM ledger_heads WHERE tree_size > 32').run();
+  db.close();
+  const config = configFor(cut);
+  const alone = cli(['audit', 'verify', '--config', config]);
+  assert.equal(alone.code, 0, 'without an outside head the shortened log is self-consistent');
+  assert.match(alone.stdout, /OK: 32 records/);
+  const against = cli(['audit', 'verify', '--config', config, '--head', keptFile]);
+  assert.equal(against.code, 1);
+  assert.match(against.stderr, /tree head of size 40 .* is beyond the end of the log \(32 records\)/);
+
+  const forgedFile = join(dir, 'forged-head.json');
+  writeFileSync(forgedFile, JSON.stringify({ ...kept, tree_size: 32 }));
+  const forged = cli(['audit', 'verify', '--config', config, '--head', forgedFile]);
+  assert.equal(forged.code, 1);
+  assert.match(forged.stderr, /kept tree head of size 32 .* is not signed by this ledger's key/);
+});
