@@ -2,7 +2,7 @@
  * Ledger benchmark: node dist/bench/ledger.js [--records N] [--in-flight N] [--writers N] [--postgres URL] [--json]
  *  - SQLite appends/s: N decision records (content sealed as HMAC digests), --in-flight appends
  *    outstanding at once as concurrent requests would be, each awaited until durable
- *    (WAL, synchronous=FULL, group commit of ledger.group_commit_ms, writes on a worker thread)
+ *    (WAL, synchronous=full: commit on the event loop, WAL fdatasync on libuv's thread pool; group commit)
  *  - verify: records/s for the full `audit verify` pass (leaf re-hash, index check, tree heads)
  *  - inclusion proof: time to load the tree and prove one record (what `audit prove` does)
  *  - PostgreSQL (when --postgres or REDLINE_TEST_POSTGRES_URL is set): --writers processes

@@ -72,8 +72,8 @@ export interface RedlineOptions {
   /** Extra node flags for the gateway process, e.g. --cpu-prof. */
   nodeFlags?: string[];
   /**
-   * Extra NODE_OPTIONS for the gateway process, for experiments such as V8 heap limits (the ledger's
-   * worker thread rejects V8 flags in execArgv, but inherits them from NODE_OPTIONS).
+   * Extra NODE_OPTIONS for the gateway process, for experiments such as V8 heap limits (flags given
+   * here come before the command line's, so `npm start`'s own flags win where both set one).
    */
   nodeOptions?: string;
   /** Top-level config keys merged over the benchmark config, for experiments (not the default run). */
