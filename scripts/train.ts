@@ -31,6 +31,8 @@ const L2 = Number(process.env.L2 ?? 2e-5);
 /** Review rows are trained towards the middle of the default review band [0.5, 0.6), not its edge. */
 const REVIEW_TARGET = Number(process.env.REVIEW_TARGET ?? 0.575);
 const HIDDEN = Number(process.env.HIDDEN ?? 32);
+/** Weight of a row whose target is 0 (allowed or another category) relative to a flagged one. */
+const NEG_WEIGHT = Number(process.env.NEG_WEIGHT ?? 1);
 /** Policy concepts used as classifier features (the others are context checks for the rules). */
 const FEATURE_CONCEPTS = new Set(process.env.FEATURES ? process.env.FEATURES.split(',') : [
   'aw_engage', 'aw_weapon', 'aw_target', 'aw_autonomy', 'aw_auto_weak', 'aw_model_in_charge', 'aw_class_trigger', 'aw_select', 'aw_people', 'hitl',
@@ -101,7 +103,7 @@ function trainHead(xs: SparseVector[], ys: number[], n: number, seed: number): {
         }
       }
       const p = 1 / (1 + Math.exp(-z));
-      const err = p - ys[r]!;
+      const err = (p - ys[r]!) * (ys[r]! === 0 ? NEG_WEIGHT : 1);
       for (let h = 0; h < H; h++) {
         const gvh = err * act[h]! + L2 * mlp.v[h]!;
         const ga = err * mlp.v[h]! * (1 - act[h]! * act[h]!);
