@@ -1,1 +1,1 @@
-+FdgtYlD7dD+gESAfhaweQsXmo5F6cqL13IwWIykSaSv7PgXqAs7oN1nA+txC5ItT8N2hoFnUesuW9iKi9QSBA==
+TqndF+WPovNbYP1fy+m/lwo9XneVdbqlLrhOLPKxFryaSpBPU/zWAsg2TXxxkSkTEvu7BTfw6ZGdivwVOW9BBg==
