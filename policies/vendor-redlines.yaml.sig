@@ -1,1 +1,1 @@
-TqndF+WPovNbYP1fy+m/lwo9XneVdbqlLrhOLPKxFryaSpBPU/zWAsg2TXxxkSkTEvu7BTfw6ZGdivwVOW9BBg==
+NT3ToHGLlptO0z66AWupmRnzZkztG0zphdo5zBIHHvuXdtY4ZJOu75UeXywYbVga1Jf5ecgFZhtLOrNh3ZQHBA==
