@@ -27,7 +27,6 @@ export class ConceptScan {
   private readonly endStart: Int32Array;
   private readonly endEnd: Int32Array;
   private readonly ends: Int32Array;
-  private readonly coveredCount: number;
 
   constructor(sources: readonly string[]) {
     this.covered = new Uint8Array(sources.length);
@@ -50,7 +49,6 @@ export class ConceptScan {
         nodes[n]!.ends.push(i);
       }
     });
-    this.coveredCount = this.covered.reduce((a, b) => a + b, 0);
     const edges = nodes.reduce((a, n) => a + n.kids.size, 0);
     this.childStart = new Int32Array(nodes.length);
     this.childEnd = new Int32Array(nodes.length);
@@ -96,7 +94,7 @@ export class ConceptScan {
         node = k < len ? this.child(node, text.charCodeAt(k)) : -1;
       }
     }
-    if (this.coveredCount) for (let i = 0; i < hits.length; i++) if (this.covered[i] && hits[i] === 0) hits[i] = 2;
+    for (let i = 0; i < hits.length; i++) if (this.covered[i] && hits[i] === 0) hits[i] = 2;
   }
 
   private child(node: number, c: number): number {
