@@ -25,6 +25,8 @@ import { readJsonl, rng, type CorpusRow } from './corpus.js';
 const SEED = 20261127;
 const TOP_WORDS = 40_000;
 const HASH_BITS = Number(process.env.HASH_BITS ?? 18);
+/** Negation-scoped unigrams (features.ts); NEGATION=0 trains without them. */
+const NEGATION = process.env.NEGATION !== '0';
 const EPOCHS = Number(process.env.EPOCHS ?? 50);
 const LEARNING_RATE = Number(process.env.LR ?? 0.3);
 const L2 = Number(process.env.L2 ?? 2e-5);
@@ -39,7 +41,8 @@ const FEATURE_CONCEPTS = new Set(process.env.FEATURES ? process.env.FEATURES.spl
   'ds_scale', 'ds_people', 'ds_data', 'ds_action', 'ds_protected', 'ds_score', 'ds_legal', 'ds_foreign', 'edu_frame', 'op_verb',
 ]);
 
-const modelsDir = join(PACKAGE_ROOT, 'models');
+/** MODELS_DIR: write the artefact elsewhere (bench/cross-writer.ts trains one per held-out writer). */
+const modelsDir = process.env.MODELS_DIR ?? join(PACKAGE_ROOT, 'models');
 const trainFile = process.argv[2] ?? join(PACKAGE_ROOT, 'data', 'train.jsonl');
 
 function buildEmbeddings(rows: CorpusRow[], extra: string[]): Embeddings {
@@ -144,7 +147,7 @@ function main(): void {
   // Context concepts (games, safeguards, …) are left to the rules: fewer regexes per screen.
   const featureIdx = rules.conceptNames.map((n, i) => (FEATURE_CONCEPTS.has(n) ? i : -1)).filter((i) => i >= 0);
   const conceptNames = featureIdx.map((i) => rules.conceptNames[i]!);
-  const layout: FeatureLayout = { dims: emb.dims, concepts: conceptNames.length, hashBits: HASH_BITS };
+  const layout: FeatureLayout = { dims: emb.dims, concepts: conceptNames.length, hashBits: HASH_BITS, negation: NEGATION };
   const n = featureCount(layout);
 
   // Policy examples train too: the vendor's own definition of each red line by example.
