@@ -16,6 +16,8 @@ import { RuleSet, type ConceptHits } from './rules.js';
 export interface CategoryResult {
   category: EffectiveCategory;
   score: number;
+  /** The classifier's own score (after the evidence cap), without the rules' part. */
+  classifier: number;
   rules: string[];
   /** Decision for this category before any judge. */
   decision: Decision;
@@ -36,11 +38,18 @@ interface Best {
   ruleScore: number;
   rules: Set<string>;
   ruleRank: number;
+  /** Texts a rule of the category matched (for thresholds.rule_confirm). */
+  ruleTexts: string[];
   /** The category's evidence condition held somewhere (or it has none). */
   evidence: boolean;
 }
 
 const WINDOW = 2000;
+/**
+ * Window over which a rule's match is confirmed by the classifier: one violating sentence in a long
+ * benign text is diluted in the whole text's mean word vector, but not in a window around it.
+ */
+const CONFIRM_WINDOW = 400;
 const REVIEW_RULE_SCORE = 0.55;
 
 /** What scoreText needs per category, resolved once per policy instead of looked up per text. */
@@ -138,7 +147,7 @@ export class Detector {
     if (inputs && tools) items.push({ scope: 'input', text: [...inputs, ...tools].join(' \n ') });
 
     const best = new Map<string, Best>();
-    for (const c of this.policy.categories) best.set(c.id, { score: 0, ruleScore: 0, rules: new Set(), ruleRank: 0, evidence: !this.rules.evidence.has(c.id) });
+    for (const c of this.policy.categories) best.set(c.id, { score: 0, ruleScore: 0, rules: new Set(), ruleRank: 0, ruleTexts: [], evidence: !this.rules.evidence.has(c.id) });
     // The same text in the same scope scores the same and every update in scoreText is a max or a
     // set insert, so a repeat (a decoded payload is listed alone and again among its scope's texts)
     // is skipped. Items are few: comparing strings beats hashing kilobytes of text.
@@ -151,18 +160,38 @@ export class Detector {
 
     const results: CategoryResult[] = [];
     let decision: Decision = 'allow';
-    for (const c of this.policy.categories) {
+    for (const [ci, c] of this.policy.categories.entries()) {
       const b = best.get(c.id)!;
       const cap = ACTION_RANK[c.action];
+      // A rule match on a text the classifier is sure is benign, as a whole and in every window, is
+      // set aside (see thresholds.rule_confirm).
+      const confirm = c.thresholds.rule_confirm;
+      if (b.ruleRank > 0 && b.score < confirm && this.windowScore(this.plans[ci]!, b.ruleTexts, confirm) < confirm) {
+        b.ruleRank = b.ruleScore = 0;
+        b.rules.clear();
+      }
       let rank = Math.min(b.ruleRank, cap);
       if (!b.evidence && b.ruleRank === 0) b.score = Math.min(b.score, c.thresholds.review / 2);
       if (b.score >= c.thresholds.block) rank = Math.max(rank, cap);
       else if (b.score >= c.thresholds.review) rank = Math.max(rank, Math.min(ACTION_RANK.review, cap));
       const d = toDecision(rank);
-      results.push({ category: c, score: Math.max(b.score, b.ruleScore), rules: [...b.rules], decision: d, ruled: b.ruleRank > 0 });
+      results.push({ category: c, score: Math.max(b.score, b.ruleScore), classifier: b.score, rules: [...b.rules], decision: d, ruled: b.ruleRank > 0 });
       if (severity(d) > severity(decision)) decision = d;
     }
     return { decision, results, stages };
+  }
+
+  /** Highest score of the plan's category over CONFIRM_WINDOW windows of the texts (stops once `enough`). Rare: only for rule matches the whole text's score does not confirm. */
+  private windowScore(plan: CategoryPlan, texts: string[], enough: number): number {
+    let best = 0;
+    for (const text of texts) {
+      for (let at = 0; text.length > CONFIRM_WINDOW && at < text.length - CONFIRM_WINDOW / 2 && best < enough; at += CONFIRM_WINDOW / 2) {
+        const piece = text.slice(at, at + CONFIRM_WINDOW);
+        const x = this.classifier.features(piece, this.rules.concepts(piece));
+        best = Math.max(best, plan.head >= 0 ? this.classifier.scores(x)[plan.head]! : (plan.exemplar?.score(x.mean) ?? 0));
+      }
+    }
+    return best;
   }
 
   /**
@@ -181,6 +210,7 @@ export class Detector {
       if (!this.ruleScopes[i]!.has(scope) || !r.test(text, hits)) continue;
       const b = best.get(r.category)!;
       b.rules.add(r.id);
+      if (b.ruleTexts[b.ruleTexts.length - 1] !== text) b.ruleTexts.push(text);
       b.ruleRank = Math.max(b.ruleRank, ACTION_RANK[r.action]);
       b.ruleScore = Math.max(b.ruleScore, r.action === 'block' ? 1 : REVIEW_RULE_SCORE);
     }

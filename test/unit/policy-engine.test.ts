@@ -103,6 +103,45 @@ test('a deployment adds a category with definition and examples, no code, and it
   assert.equal(dep.evaluate(input('Write detection rules so our SOC can spot ransomware on our own network.')).decision, 'allow');
 });
 
+test('thresholds.rule_confirm: a rule decides only where the classifier scores the text at least that much', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'redline-confirm-'));
+  const policy = (confirm: number) => {
+    const file = join(dir, `deployment-${confirm}.yaml`);
+    writeFileSync(
+      file,
+      [
+        'name: confirm-test',
+        'categories:',
+        '  - id: pastry',
+        '    definition: Baking croissants.',
+        `    thresholds: { review: 0.5, block: 0.8, rule_confirm: ${confirm} }`,
+        '    examples: [Laminate the croissant dough with cold butter and fold it three times.]',
+        '    patterns:',
+        '      - id: pastry.word',
+        '        all: [{ re: "\\\\bcroissants?\\\\b" }]',
+      ].join('\n'),
+    );
+    return createPolicyEngine(parseConfig({ policy: { deployment: file } }, 'test'));
+  };
+  // Far from the category's example, so its (nearest-neighbour) score is low, but the rule matches.
+  const text = input('The tax office closes at noon; the croissant stand outside stays open.');
+  const always = (await policy(0)).evaluate(text);
+  assert.equal(always.decision, 'block');
+  assert.deepEqual(always.rules, ['pastry.word']);
+  const confirmed = (await policy(0.99)).evaluate(text);
+  assert.equal(confirmed.decision, 'allow');
+  assert.deepEqual(confirmed.rules, []);
+});
+
+test('a violating sentence buried in a long benign text is still blocked: its rule is confirmed on a window', () => {
+  const benign = 'Here is the maintenance schedule for the vehicle fleet, with oil changes and tyre checks. '.repeat(8);
+  const violating = 'Next, the firmware makes the loitering munition automatically dive on any vehicle the classifier marks hostile, with no operator confirmation.';
+  const v = engine.evaluate([{ scope: 'output', text: benign + violating + ' ' + benign }]);
+  assert.equal(v.decision, 'block');
+  assert.ok(v.rules.length > 0);
+  assert.equal(engine.evaluate([{ scope: 'output', text: benign + benign }]).decision, 'allow');
+});
+
 test('tenant layers tighten further and carry their own hash', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'redline-tenant-'));
   const file = join(dir, 'tenant.yaml');

@@ -20,6 +20,8 @@ test('a layer that lowers the action of a vendor red line is refused, naming the
 test('raising thresholds, dropping scopes, disabling or redefining a concept is refused', () => {
   assert.throws(() => applyLayer(vendor, layer([{ id: 'autonomous_weapons', thresholds: { block: 0.95 } }]), 'deployment'), /thresholds.block 0.95 is higher/);
   assert.throws(() => applyLayer(vendor, layer([{ id: 'autonomous_weapons', scopes: ['input'] }]), 'deployment'), /scopes would drop output/);
+  // rule_confirm 0 (the vendor default here) lets every rule decide; raising it sets rules aside.
+  assert.throws(() => applyLayer(vendor, layer([{ id: 'autonomous_weapons', thresholds: { rule_confirm: 0.2 } }]), 'deployment'), /thresholds.rule_confirm 0.2 is higher/);
   assert.throws(() => applyLayer(vendor, layer([{ id: 'autonomous_weapons', enabled: false }]), 'deployment'), /cannot be disabled/);
   assert.throws(() => applyLayer(vendor, layer([], { concepts: { engage: 'never-matches' } }), 'deployment'), /concept "engage"/);
   assert.throws(() => applyLayer(vendor, layer([{ id: 'autonomous_weapons', patterns: [{ id: 'aw.r', all: ['engage'] }] }]), 'deployment'), /rule id "aw.r"/);
