@@ -1,7 +1,7 @@
 import type { Embeddings } from './embeddings.js';
 import type { ConceptHits } from './rules.js';
 import { HashTable } from './hash-table.js';
-import { STOPWORD_HASHES, mix } from './tokens.js';
+import { NEGATOR_HASHES, STOPWORD_HASHES, mix } from './tokens.js';
 
 /**
  * Feature vector shared by training and inference (one sparse vector per text):
@@ -17,6 +17,12 @@ export interface FeatureLayout {
   dims: number;
   concepts: number;
   hashBits: number;
+  /**
+   * Words in the scope of a negation (up to NEGATION_SPAN words after "no", "without", … in the
+   * same clause) are hashed as different unigrams, so "no manual confirmation" and "manual
+   * confirmation" are different evidence. Absent in older artefacts.
+   */
+  negation?: boolean;
 }
 
 export interface SparseVector {
@@ -73,6 +79,13 @@ export class Scratch {
 const STOP = new HashTable(STOPWORD_HASHES.size);
 for (const h of STOPWORD_HASHES) STOP.set(h, 0);
 
+const NEGATORS = new HashTable(NEGATOR_HASHES.size);
+for (const h of NEGATOR_HASHES) NEGATORS.set(h, 0);
+const NEGATION_SPAN = 4;
+const NEGATED = 0x5bd1e995;
+/** . , ; : ! ? ( ) and newline end a clause, and with it a negation's scope. */
+const endsClause = (c: number) => c === 46 || c === 44 || c === 59 || c === 58 || c === 33 || c === 63 || c === 40 || c === 41 || c === 10;
+
 const isWordChar = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 39 || c === 45;
 
 /**
@@ -89,10 +102,13 @@ export function featurise(normalised: string, hits: ConceptHits, emb: Embeddings
   let nh = 0;
   let n = 0;
   let prev = -1;
+  let negated = 0;
+  const negation = layout.negation === true;
   const len = normalised.length;
   for (let i = 0; i < len; ) {
     let c = normalised.charCodeAt(i);
     if (!isWordChar(c) || c === 39 || c === 45) {
+      if (negated && endsClause(c)) negated = 0;
       i++;
       continue;
     }
@@ -104,7 +120,11 @@ export function featurise(normalised: string, hits: ConceptHits, emb: Embeddings
       i++;
     }
     h >>>= 0;
-    s.hashes[nh++] = h & mask;
+    if (negation && negated > 0) {
+      s.hashes[nh++] = mix(h, NEGATED) & mask;
+      negated--;
+    } else s.hashes[nh++] = h & mask;
+    if (negation && NEGATORS.get(h) >= 0) negated = NEGATION_SPAN;
     if (prev >= 0) s.hashes[nh++] = mix(prev, h) & mask;
     prev = h;
     if (STOP.get(h) < 0) {

@@ -30,5 +30,10 @@ export function mix(a: number, b: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
+/** Words that negate what follows them in the clause ("no operator confirmation", "without a warrant"). */
+export const NEGATOR_HASHES = new Set(
+  "no not never without nobody none nothing neither nor cannot can't don't doesn't didn't won't isn't aren't wasn't shouldn't mustn't".split(' ').map((w) => fnv1a(w)),
+);
+
 /** Stop words by FNV-1a hash, so the feature scan can skip them without building strings. */
 export const STOPWORD_HASHES = new Set([...STOPWORDS].map((w) => fnv1a(w)));
