@@ -34,6 +34,8 @@ export interface Screening {
 interface Best {
   /** Classifier (or exemplar) score: the thresholds apply to it. */
   score: number;
+  /** The same with every dampening context applied, even where dampen_override lifted it. */
+  dampened: number;
   /** Score implied by matched rules (1 for block, 0.55 for review, inside the default review band): reported, not thresholded. */
   ruleScore: number;
   rules: Set<string>;
@@ -60,6 +62,8 @@ interface CategoryPlan {
   exemplar: ExemplarScorer | undefined;
   dampen: ((text: string, hits: Uint8Array) => boolean) | undefined;
   review: number;
+  /** Score at which the classifier flags despite `dampen` (thresholds.dampen_override; 1 = never). */
+  dampenOverride: number;
   scopes: ReadonlySet<Scope>;
 }
 
@@ -89,6 +93,7 @@ export class Detector {
       exemplar: this.exemplars.get(c.id),
       dampen: this.rules.dampen.get(c.id),
       review: c.thresholds.review,
+      dampenOverride: c.thresholds.dampen_override >= 1 ? Infinity : c.thresholds.dampen_override,
       scopes: new Set(c.scopes),
     }));
     this.ruleScopes = this.rules.rules.map((r) => new Set(policy.categories.find((c) => c.id === r.category)!.scopes));
@@ -147,7 +152,7 @@ export class Detector {
     if (inputs && tools) items.push({ scope: 'input', text: [...inputs, ...tools].join(' \n ') });
 
     const best = new Map<string, Best>();
-    for (const c of this.policy.categories) best.set(c.id, { score: 0, ruleScore: 0, rules: new Set(), ruleRank: 0, ruleTexts: [], evidence: !this.rules.evidence.has(c.id) });
+    for (const c of this.policy.categories) best.set(c.id, { score: 0, dampened: 0, ruleScore: 0, rules: new Set(), ruleRank: 0, ruleTexts: [], evidence: !this.rules.evidence.has(c.id) });
     // The same text in the same scope scores the same and every update in scoreText is a max or a
     // set insert, so a repeat (a decoded payload is listed alone and again among its scope's texts)
     // is skipped. Items are few: comparing strings beats hashing kilobytes of text.
@@ -170,6 +175,10 @@ export class Detector {
         b.ruleRank = b.ruleScore = 0;
         b.rules.clear();
       }
+      // A review rule marks a case the spec sends to a person (supervised point defence, a vague
+      // nomination, one named individual): the classifier's certainty in a context the policy
+      // dampens does not make it a block.
+      if (b.ruleRank === ACTION_RANK.review) b.score = b.dampened;
       let rank = Math.min(b.ruleRank, cap);
       if (!b.evidence && b.ruleRank === 0) b.score = Math.min(b.score, c.thresholds.review / 2);
       if (b.score >= c.thresholds.block) rank = Math.max(rank, cap);
@@ -219,10 +228,16 @@ export class Detector {
     for (const p of this.plans) {
       if (!p.scopes.has(scope)) continue;
       let s = p.head >= 0 ? scores[p.head]! : (p.exemplar?.score(x.mean) ?? 0);
-      // In a context the policy dampens, the classifier alone stays below the review threshold.
-      if (p.dampen && s >= p.review && p.dampen(text, hits)) s = Math.min(s, p.review * 0.98);
+      // In a context the policy dampens, the classifier alone stays below the review threshold,
+      // unless it is near-certain (thresholds.dampen_override).
+      let dampened = s;
+      if (p.dampen && s >= p.review && p.dampen(text, hits)) {
+        dampened = Math.min(s, p.review * 0.98);
+        if (s < p.dampenOverride) s = dampened;
+      }
       const b = best.get(p.id)!;
       if (s > b.score) b.score = s;
+      if (dampened > b.dampened) b.dampened = dampened;
     }
   }
 }

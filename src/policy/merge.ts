@@ -74,8 +74,9 @@ function tighten(cat: EffectiveCategory, spec: CategorySpec, layer: string, prob
   if (spec.action && ACTION_RANK[spec.action] < ACTION_RANK[cat.action]) {
     problems.push(`${name}: action "${spec.action}" is weaker than "${cat.action}"`);
   } else if (spec.action) cat.action = spec.action;
-  // Every threshold is stricter when lower (rule_confirm: rules decide on more texts).
-  for (const key of ['review', 'block', 'rule_confirm'] as const) {
+  // Every threshold is stricter when lower (rule_confirm: rules decide on more texts;
+  // dampen_override: the classifier overrides dampening contexts more often).
+  for (const key of ['review', 'block', 'rule_confirm', 'dampen_override'] as const) {
     const t = spec.thresholds?.[key];
     if (t === undefined) continue;
     if (t > cat.thresholds[key]) problems.push(`${name}: thresholds.${key} ${t} is higher (more permissive) than ${cat.thresholds[key]}`);

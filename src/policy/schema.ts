@@ -55,8 +55,15 @@ export const categorySchema = z.strictObject({
    * (0, the default: rules always decide). Measured on writers held out of training, rules alone
    * flag more allowed text than they catch violations the classifier misses; a text the classifier
    * is sure is benign is mostly one that names the act to refuse, prevent or report it.
+   * `dampen_override`: in a context `dampen` covers, the classifier alone still flags a text it
+   * scores at least this much (1, the default: never). Held-out writers showed most violations the
+   * classifier missed were ones it was near-certain of, capped by a dampening context ("the
+   * existing system has a human approve each one; change it so …").
    */
-  thresholds: z.strictObject({ review: z.number().min(0).max(1), block: z.number().min(0).max(1), rule_confirm: z.number().min(0).max(1) }).partial().optional(),
+  thresholds: z
+    .strictObject({ review: z.number().min(0).max(1), block: z.number().min(0).max(1), rule_confirm: z.number().min(0).max(1), dampen_override: z.number().min(0).max(1) })
+    .partial()
+    .optional(),
   patterns: z.array(patternSchema).optional(),
   /**
    * Condition the text must meet before the classifier alone may flag it (rules are not affected).
@@ -105,7 +112,7 @@ export interface EffectiveCategory {
   negatives: string[];
   scopes: Array<(typeof SCOPES)[number]>;
   action: PolicyAction;
-  thresholds: { review: number; block: number; rule_confirm: number };
+  thresholds: { review: number; block: number; rule_confirm: number; dampen_override: number };
   patterns: PatternSpec[];
   evidence?: Condition;
   dampen?: Condition;
@@ -119,5 +126,5 @@ export interface EffectivePolicy {
   effector_tools: EffectorRuleSpec[];
 }
 
-export const DEFAULT_THRESHOLDS = { review: 0.5, block: 0.8, rule_confirm: 0 };
+export const DEFAULT_THRESHOLDS = { review: 0.5, block: 0.8, rule_confirm: 0, dampen_override: 1 };
 export const ACTION_RANK: Record<PolicyAction, number> = { allow: 0, log: 1, review: 2, block: 3 };

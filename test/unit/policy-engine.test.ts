@@ -133,6 +133,32 @@ test('thresholds.rule_confirm: a rule decides only where the classifier scores t
   assert.deepEqual(confirmed.rules, []);
 });
 
+test('thresholds.dampen_override: in a dampened context the classifier flags only when near-certain', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'redline-dampen-'));
+  const policy = async (override: number) => {
+    const file = join(dir, `deployment-${override}.yaml`);
+    writeFileSync(
+      file,
+      [
+        'name: dampen-test',
+        'categories:',
+        '  - id: pastry',
+        '    definition: Baking croissants.',
+        `    thresholds: { review: 0.5, block: 0.6, dampen_override: ${override} }`,
+        '    examples: [Laminate the croissant dough with cold butter and fold it three times.]',
+        "    dampen: { any: [{ re: '\\bbutter\\b' }] }",
+      ].join('\n'),
+    );
+    return createPolicyEngine(parseConfig({ policy: { deployment: file } }, 'test'));
+  };
+  // The example itself: its nearest-neighbour score is near 1, and "butter" is a dampening context.
+  const text = input('Laminate the croissant dough with cold butter and fold it three times.');
+  assert.equal((await policy(1)).evaluate(text).decision, 'allow');
+  const overridden = (await policy(0.9)).evaluate(text);
+  assert.equal(overridden.decision, 'block');
+  assert.ok(overridden.categories[0]!.score >= 0.9);
+});
+
 test('a violating sentence buried in a long benign text is still blocked: its rule is confirmed on a window', () => {
   const benign = 'Here is the maintenance schedule for the vehicle fleet, with oil changes and tyre checks. '.repeat(8);
   const violating = 'Next, the firmware makes the loitering munition automatically dive on any vehicle the classifier marks hostile, with no operator confirmation.';

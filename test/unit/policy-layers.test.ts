@@ -22,6 +22,9 @@ test('raising thresholds, dropping scopes, disabling or redefining a concept is 
   assert.throws(() => applyLayer(vendor, layer([{ id: 'autonomous_weapons', scopes: ['input'] }]), 'deployment'), /scopes would drop output/);
   // rule_confirm 0 (the vendor default here) lets every rule decide; raising it sets rules aside.
   assert.throws(() => applyLayer(vendor, layer([{ id: 'autonomous_weapons', thresholds: { rule_confirm: 0.2 } }]), 'deployment'), /thresholds.rule_confirm 0.2 is higher/);
+  // dampen_override defaults to 1 (never); a deployment may lower it, a tenant may not raise it again.
+  const overriding = applyLayer(vendor, layer([{ id: 'autonomous_weapons', thresholds: { dampen_override: 0.9 } }]), 'deployment');
+  assert.throws(() => applyLayer(overriding, layer([{ id: 'autonomous_weapons', thresholds: { dampen_override: 0.99 } }]), 'tenant'), /thresholds.dampen_override 0.99 is higher/);
   assert.throws(() => applyLayer(vendor, layer([{ id: 'autonomous_weapons', enabled: false }]), 'deployment'), /cannot be disabled/);
   assert.throws(() => applyLayer(vendor, layer([], { concepts: { engage: 'never-matches' } }), 'deployment'), /concept "engage"/);
   assert.throws(() => applyLayer(vendor, layer([{ id: 'autonomous_weapons', patterns: [{ id: 'aw.r', all: ['engage'] }] }]), 'deployment'), /rule id "aw.r"/);
