@@ -22,7 +22,7 @@ import { loadPolicyStack } from '../src/policy/layers.js';
 import { PACKAGE_ROOT } from '../src/policy/paths.js';
 import { readJsonl, rng, type CorpusRow } from './corpus.js';
 
-const SEED = 20261127;
+const SEED = Number(process.env.SEED ?? 20261127);
 const TOP_WORDS = 40_000;
 const HASH_BITS = Number(process.env.HASH_BITS ?? 18);
 /** Negation-scoped unigrams (features.ts); NEGATION=0 trains without them. */
