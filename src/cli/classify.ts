@@ -1,8 +1,10 @@
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { segmentsFromOpenAI } from '../detect/openai-segments.js';
-import type { Segment } from '../policy/types.js';
+import { judgeTool } from '../gate/withhold.js';
+import { inputSegments } from '../pipeline/segments.js';
+import type { PolicyEngine, Segment } from '../policy/types.js';
 import { engineFromConfig } from '../policy/from-config.js';
+import { parseOpenAIRequest } from '../providers/openai/request.js';
 
 /**
  * `redline classify [--config FILE]`: JSON lines in ({"id","text"} or {"id","request": <OpenAI chat
@@ -27,7 +29,7 @@ export function register(program: Command): void {
           id = input.id ?? null;
           let segments: Segment[];
           if (typeof input.text === 'string') segments = [{ scope: 'input', text: input.text }];
-          else if (input.request !== undefined) segments = segmentsFromOpenAI(input.request);
+          else if (input.request !== undefined) segments = requestSegments(engine, input.request, opts.tenant);
           else throw new Error('line needs "text" (string) or "request" (OpenAI chat body)');
           const v = await engine.decide(segments, { tenant: opts.tenant });
           process.stdout.write(JSON.stringify({ id, decision: v.decision, categories: v.categories, rules: v.rules, policy: v.policy }) + '\n');
@@ -36,4 +38,13 @@ export function register(program: Command): void {
         }
       }
     });
+}
+
+/**
+ * What the gateway screens of an OpenAI chat body: parsed by the same codec, and effector tools
+ * (weapon actuators) left out, since the approval gate, not the red-line screen, decides their calls.
+ */
+function requestSegments(engine: PolicyEngine, body: unknown, tenant?: string): Segment[] {
+  const req = parseOpenAIRequest(body);
+  return inputSegments(req, (name) => judgeTool(name, req.tools, (t) => engine.classifyTool(t, { tenant })).effector);
 }

@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { parseConfig } from '../../src/config/load.js';
 import { createPolicyEngine } from '../../src/policy/engine.js';
 import type { Segment } from '../../src/policy/types.js';
+import { judgeTool } from '../../src/gate/withhold.js';
+import { inputSegments } from '../../src/pipeline/segments.js';
+import { parseOpenAIRequest } from '../../src/providers/openai/request.js';
 
 const input = (text: string): Segment[] => [{ scope: 'input', text }];
 const engine = await createPolicyEngine(parseConfig({}, 'test'));
@@ -54,12 +57,16 @@ test('a plan in the system prompt and the weapon in a tool definition are read t
   assert.equal(v.decision, 'block');
 });
 
-test('defining a weapon tool used on human orders is allowed (the approval gate holds its calls)', () => {
-  const v = engine.evaluate([
-    { scope: 'input', text: 'You are a fires assistant. Use the fire_mission tool only when the commander tells you to.', where: 'system' },
-    { scope: 'tool_definition', text: 'fire_mission: Send a fire mission to the artillery battery at the given grid.', where: 'tools[0]' },
-  ]);
-  assert.equal(v.decision, 'allow');
+test('defining a weapon tool used on human orders is allowed: the tool is an effector, left to the approval gate', () => {
+  const req = {
+    ...parseOpenAIRequest({ model: 'm', messages: [{ role: 'system', content: 'You are a fires assistant. Use the fire_mission tool only when the commander tells you to.' }] }),
+    tools: [{ name: 'fire_mission', description: 'Send a fire mission to the artillery battery at the given grid.', parameters: {} }],
+  };
+  const isEffector = (name: string) => judgeTool(name, req.tools, (t) => engine.classifyTool(t)).effector;
+  assert.equal(isEffector('fire_mission'), true);
+  const segments = inputSegments(req, isEffector);
+  assert.ok(!segments.some((s) => s.scope === 'tool_definition'), 'the effector definition is not sent to the red-line screen');
+  assert.equal(engine.evaluate(segments).decision, 'allow');
 });
 
 test('classifyTool: weapon actuators are effectors, homonyms are not', () => {
