@@ -39,9 +39,11 @@ async function fold(writer: string): Promise<Record<string, number | string>> {
     const engine = await createPolicyEngine(parseConfig({ detector: { model: join(dir, 'detector.json') } }, '<cross-writer>'));
     const report = runEval(engine, held, (r) => [{ scope: 'input', text: r.text }]);
     // False positives decided by a policy rule (the policy's part) vs by the classifier alone.
-    const byRule = report.misclassified.filter((m) => m.expect === 'allow').filter((m) => engine.evaluate([{ scope: 'input', text: held.find((r) => r.id === m.id)!.text }]).rules.length > 0).length;
+    const textOf = new Map(held.map((r) => [r.id, r.text]));
+    const falsePositives = report.misclassified.filter((m) => m.expect === 'allow');
+    const byRule = falsePositives.filter((m) => engine.evaluate([{ scope: 'input', text: textOf.get(m.id)! }]).rules.length > 0).length;
     const block = (c: string) => report.categories.find((m) => m.category === c)?.blockRecall ?? NaN;
-    return { writer, rows: held.length, aw: round(block('autonomous_weapons')), ds: round(block('domestic_surveillance')), overBlock: round(report.overBlockRate), accuracy: round(report.accuracy), falsePositivesByRule: byRule, falsePositives: report.misclassified.filter((m) => m.expect === 'allow').length };
+    return { writer, rows: held.length, aw: round(block('autonomous_weapons')), ds: round(block('domestic_surveillance')), overBlock: round(report.overBlockRate), accuracy: round(report.accuracy), falsePositivesByRule: byRule, falsePositives: falsePositives.length };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -16,8 +16,6 @@ import { RuleSet, type ConceptHits } from './rules.js';
 export interface CategoryResult {
   category: EffectiveCategory;
   score: number;
-  /** The classifier's own score (after the evidence cap), without the rules' part. */
-  classifier: number;
   rules: string[];
   /** Decision for this category before any judge. */
   decision: Decision;
@@ -184,7 +182,7 @@ export class Detector {
       if (b.score >= c.thresholds.block) rank = Math.max(rank, cap);
       else if (b.score >= c.thresholds.review) rank = Math.max(rank, Math.min(ACTION_RANK.review, cap));
       const d = toDecision(rank);
-      results.push({ category: c, score: Math.max(b.score, b.ruleScore), classifier: b.score, rules: [...b.rules], decision: d, ruled: b.ruleRank > 0 });
+      results.push({ category: c, score: Math.max(b.score, b.ruleScore), rules: [...b.rules], decision: d, ruled: b.ruleRank > 0 });
       if (severity(d) > severity(decision)) decision = d;
     }
     return { decision, results, stages };
